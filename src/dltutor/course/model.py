@@ -1,0 +1,282 @@
+"""Typed views of the course data, and `Course.load()` which reads them from package data.
+
+The topic graph comes from `topics.yaml` (a contract: ids, stages, prerequisites).
+Each topic folder adds metadata, a lesson per language and a quiz; a topic whose folder
+is missing still loads (so the graph works while content is written), and
+`dltutor course check` reports the gap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGS = ("zh", "en")
+
+# The six lesson sections, in order, by language. The key is the language-neutral name.
+SECTIONS: dict[str, dict[str, str]] = {
+    "intuition": {"en": "Intuition", "zh": "直觉与比喻"},
+    "idea": {"en": "The idea", "zh": "准确的概念"},
+    "example": {"en": "Worked example", "zh": "实例演练"},
+    "misconceptions": {"en": "Common misconceptions", "zh": "常见误区"},
+    "check": {"en": "Check questions", "zh": "检验问题"},
+    "reading": {"en": "Further reading", "zh": "延伸阅读"},
+}
+RUBRIC_PREFIX = {"en": "A good answer:", "zh": "好的回答："}
+
+
+def data_dir() -> Path:
+    """The folder holding the course data shipped with the package."""
+    return Path(str(resources.files("dltutor") / "course_data"))
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    info: str  # the fence's info string, e.g. "python run"
+    code: str
+    section: str
+
+    @property
+    def runnable(self) -> bool:
+        words = self.info.split()
+        return len(words) >= 2 and words[0] == "python" and words[1] == "run"
+
+    @property
+    def needs_torch(self) -> bool:
+        return self.runnable and "torch" in self.info.split()[2:]
+
+
+@dataclass(frozen=True)
+class CheckQuestion:
+    number: int
+    question: str
+    rubric: str  # what a good answer contains
+
+
+@dataclass
+class Lesson:
+    topic: str
+    lang: str
+    title: str
+    text: str
+    sections: dict[str, str]  # language-neutral section key -> Markdown body
+    unknown_sections: list[str] = field(default_factory=list)
+    order_ok: bool = True
+
+    @cached_property
+    def code_blocks(self) -> list[CodeBlock]:
+        blocks = []
+        for key, body in self.sections.items():
+            for m in re.finditer(r"^```([^\n`]*)\n(.*?)^```", body, re.S | re.M):
+                blocks.append(CodeBlock(m.group(1).strip(), m.group(2), key))
+        return blocks
+
+    @cached_property
+    def check_questions(self) -> list[CheckQuestion]:
+        body = self.sections.get("check", "")
+        parts = re.split(r"^###\s+Q(\d+)\.\s*(.*)$", body, flags=re.M)
+        out = []
+        # re.split with 2 groups gives [pre, num, question, rest, num, question, rest, ...]
+        for i in range(1, len(parts) - 2, 3):
+            rest = parts[i + 2].strip()
+            prefix = RUBRIC_PREFIX[self.lang]
+            rubric = rest[len(prefix) :].strip() if rest.startswith(prefix) else ""
+            out.append(CheckQuestion(int(parts[i]), parts[i + 1].strip(), rubric))
+        return out
+
+
+def parse_lesson(topic: str, lang: str, text: str) -> Lesson:
+    """Split a lesson into its H1 title and H2 sections (fenced code is never a heading)."""
+    by_heading = {names[lang]: key for key, names in SECTIONS.items()}
+    title, sections, unknown, order = "", {}, [], []
+    current: str | None = None
+    buf: list[str] = []
+    in_fence = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        if not in_fence and line.startswith("# ") and not title:
+            title = line[2:].strip()
+            continue
+        if not in_fence and line.startswith("## "):
+            if current is not None:
+                sections[current] = "\n".join(buf).strip()
+            heading = line[3:].strip()
+            current = by_heading.get(heading)
+            if current is None:
+                unknown.append(heading)
+                current = f"extra:{heading}"
+            else:
+                order.append(current)
+            buf = []
+            continue
+        if current is not None:
+            buf.append(line)
+    if current is not None:
+        sections[current] = "\n".join(buf).strip()
+    expected = [k for k in SECTIONS if k in order]
+    return Lesson(topic, lang, title, text, sections, unknown, order == expected)
+
+
+@dataclass
+class QuizItem:
+    id: str  # "<topic>/<local id>"
+    topic: str
+    type: str  # "mcq" | "short"
+    difficulty: int
+    text: dict[str, dict[str, Any]]  # lang -> {question, options?, answer, why_wrong?, accept?, explanation}
+
+    def question(self, lang: str) -> str:
+        return str(self.text[lang]["question"])
+
+    def is_correct(self, response: str | int, lang: str = "en") -> bool:
+        """Judge a response: an option index for mcq, free text for short answers."""
+        t = self.text[lang]
+        if self.type == "mcq":
+            try:
+                return int(response) == int(t["answer"])
+            except (TypeError, ValueError):
+                return False
+        given = str(response).strip().lower()
+        accept = [str(a).lower() for a in t.get("accept", [])] + [str(t["answer"]).lower()]
+        return bool(given) and any(a and a in given for a in accept)
+
+
+@dataclass
+class Topic:
+    id: str
+    stage: int
+    requires: list[str]
+    title: dict[str, str]
+    hours: float = 0.0
+    objectives: dict[str, list[str]] = field(default_factory=dict)
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    quiz: list[QuizItem] = field(default_factory=list)
+    folder: Path | None = None
+
+
+class Course:
+    """The whole course: topics in file order, with lessons and quizzes where present."""
+
+    def __init__(self, topics: list[Topic], root: Path) -> None:
+        self.root = root
+        self.topics: dict[str, Topic] = {t.id: t for t in topics}
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> Course:
+        root = root or data_dir()
+        graph = yaml.safe_load((root / "topics.yaml").read_text(encoding="utf-8"))
+        topics = []
+        for raw in graph["topics"]:
+            t = Topic(
+                id=raw["id"],
+                stage=int(raw["stage"]),
+                requires=list(raw.get("requires") or []),
+                title={"zh": raw["zh"], "en": raw["en"]},
+            )
+            folder = root / "topics" / t.id
+            if folder.is_dir():
+                _load_topic_folder(t, folder)
+            topics.append(t)
+        return cls(topics, root)
+
+    def __getitem__(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    def __contains__(self, topic_id: object) -> bool:
+        return topic_id in self.topics
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.topics.values())
+
+    def __len__(self) -> int:
+        return len(self.topics)
+
+    @cached_property
+    def dependents(self) -> dict[str, list[str]]:
+        """topic -> the topics that list it as a direct prerequisite."""
+        out: dict[str, list[str]] = {t: [] for t in self.topics}
+        for t in self.topics.values():
+            for r in t.requires:
+                if r in out:
+                    out[r].append(t.id)
+        return out
+
+    def ancestors(self, topic_id: str) -> set[str]:
+        """Every topic `topic_id` builds on, directly or not."""
+        seen: set[str] = set()
+        stack = list(self.topics[topic_id].requires)
+        while stack:
+            r = stack.pop()
+            if r not in seen and r in self.topics:
+                seen.add(r)
+                stack.extend(self.topics[r].requires)
+        return seen
+
+    def descendants(self, topic_id: str) -> set[str]:
+        """Every topic that builds on `topic_id`, directly or not."""
+        seen: set[str] = set()
+        stack = list(self.dependents[topic_id])
+        while stack:
+            d = stack.pop()
+            if d not in seen:
+                seen.add(d)
+                stack.extend(self.dependents[d])
+        return seen
+
+    def topological_order(self, subset: set[str] | None = None) -> list[str]:
+        """Topics ordered so each comes after its prerequisites; ties keep file order."""
+        wanted = set(self.topics) if subset is None else set(subset)
+        done: list[str] = []
+        placed: set[str] = set()
+        pending = [t for t in self.topics if t in wanted]
+        while pending:
+            progressed = False
+            for t in list(pending):
+                if all(r in placed or r not in wanted for r in self.topics[t].requires):
+                    done.append(t)
+                    placed.add(t)
+                    pending.remove(t)
+                    progressed = True
+                    break  # restart from the front to keep file order stable
+            if not progressed:
+                raise ValueError(f"cycle among topics: {pending}")
+        return done
+
+    def quiz_items(self) -> list[QuizItem]:
+        return [q for t in self.topics.values() for q in t.quiz]
+
+    def title(self, topic_id: str, lang: str) -> str:
+        return self.topics[topic_id].title.get(lang) or topic_id
+
+
+def _load_topic_folder(t: Topic, folder: Path) -> None:
+    t.folder = folder
+    meta_file = folder / "meta.yaml"
+    if meta_file.exists():
+        meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
+        t.hours = float(meta.get("hours") or 0)
+        t.objectives = {k: list(v or []) for k, v in (meta.get("objectives") or {}).items()}
+    for lang in LANGS:
+        f = folder / f"lesson.{lang}.md"
+        if f.exists():
+            t.lessons[lang] = parse_lesson(t.id, lang, f.read_text(encoding="utf-8"))
+    quiz_file = folder / "quiz.yaml"
+    if quiz_file.exists():
+        raw = yaml.safe_load(quiz_file.read_text(encoding="utf-8")) or {}
+        for item in raw.get("items") or []:
+            t.quiz.append(
+                QuizItem(
+                    id=f"{t.id}/{item['id']}",
+                    topic=t.id,
+                    type=str(item.get("type", "mcq")),
+                    difficulty=int(item.get("difficulty", 1)),
+                    text={lang: item[lang] for lang in LANGS if lang in item},
+                )
+            )
