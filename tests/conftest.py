@@ -15,7 +15,13 @@ def dltutor_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     home = tmp_path / "dltutor-home"
     home.mkdir()
     monkeypatch.setenv("DLTUTOR_HOME", str(home))
-    for var in ("DLTUTOR_DATABASE_URL", "DLTUTOR_BACKEND", "DLTUTOR_BASE_URL", "DLTUTOR_MODEL", "DLTUTOR_API_KEY"):
+    for var in (
+        "DLTUTOR_DATABASE_URL",
+        "DLTUTOR_BACKEND",
+        "DLTUTOR_BASE_URL",
+        "DLTUTOR_MODEL",
+        "DLTUTOR_API_KEY",
+    ):
         monkeypatch.delenv(var, raising=False)
     reset_settings()
     yield home

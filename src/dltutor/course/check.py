@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
@@ -52,7 +51,9 @@ def check_graph(course: Course) -> list[str]:
             if r not in course:
                 problems.append(f"{t.id}: prerequisite {r!r} does not exist")
             elif course[r].stage > t.stage:
-                problems.append(f"{t.id}: stage {t.stage} comes before its prerequisite {r} (stage {course[r].stage})")
+                problems.append(
+                    f"{t.id}: stage {t.stage} comes before its prerequisite {r} (stage {course[r].stage})"
+                )
     try:
         course.topological_order()
     except ValueError as e:
@@ -132,8 +133,14 @@ def _check_item(q: QuizItem) -> list[str]:
             if not isinstance(ans, int) or not 0 <= ans < len(opts):
                 p.append(f"{q.id}/{lang}: answer must be an option index")
                 continue
-            if len(why) != len(opts) or why[ans] is not None or any(not w for i, w in enumerate(why) if i != ans):
-                p.append(f"{q.id}/{lang}: why_wrong needs one reason per wrong option and null for the answer")
+            if (
+                len(why) != len(opts)
+                or why[ans] is not None
+                or any(not w for i, w in enumerate(why) if i != ans)
+            ):
+                p.append(
+                    f"{q.id}/{lang}: why_wrong needs one reason per wrong option and null for the answer"
+                )
         else:
             if not t.get("answer") or not t.get("accept"):
                 p.append(f"{q.id}/{lang}: short answer needs answer and accept")
@@ -155,16 +162,23 @@ def run_block(block: CodeBlock, timeout: float = RUN_TIMEOUT_S) -> str | None:
                 capture_output=True,
                 text=True,
                 timeout=timeout,
-                env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "HOME": tmp},
+                env={
+                    "PATH": "/usr/bin:/bin",
+                    "MPLBACKEND": "Agg",
+                    "PYTHONHASHSEED": "0",
+                    "HOME": tmp,
+                },
             )
         except subprocess.TimeoutExpired:
             return f"timed out after {timeout:.0f} s"
     if r.returncode != 0:
-        return (r.stderr.strip().splitlines() or ["exit code %d" % r.returncode])[-1]
+        return (r.stderr.strip().splitlines() or [f"exit code {r.returncode}"])[-1]
     return None
 
 
-def check_course(course: Course, topics: Iterable[str] | None = None, run_code: bool = True) -> CheckReport:
+def check_course(
+    course: Course, topics: Iterable[str] | None = None, run_code: bool = True
+) -> CheckReport:
     rep = CheckReport()
     rep.problems.extend(check_graph(course))
     selected = [course[t] for t in topics] if topics else list(course)
@@ -188,10 +202,10 @@ def check_course(course: Course, topics: Iterable[str] | None = None, run_code: 
                 jobs.append((f"{t.id}/{lang}", b))
     if run_code and jobs:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for (where, _), err in zip(jobs, pool.map(lambda j: run_block(j[1]), jobs), strict=True):
+            for (where, _), err in zip(
+                jobs, pool.map(lambda j: run_block(j[1]), jobs), strict=True
+            ):
                 rep.blocks_run += 1
                 if err:
                     rep.problems.append(f"{where}: runnable block failed: {err}")
     return rep
-
-

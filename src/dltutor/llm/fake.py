@@ -1,0 +1,287 @@
+"""A fake OpenAI-compatible server over real HTTP on loopback, for tests and benchmarks.
+
+It speaks just enough HTTP/1.1 (keep-alive, chunked streaming) and the chat API to exercise a
+client the way real servers do: scripted chunks, `<think>` tags or `reasoning_content`,
+delays before the first token and between tokens (scheduled on absolute times so they do not
+drift under load), usage in the last chunk, 500s, 404 for unknown models, a connection dropped
+mid-stream, and streams that end with no finish reason. It runs its own event loop in a thread,
+so sync and async tests can use it alike.
+
+    with FakeLLMServer(first_token_delay=0.05, token_delay=0.01) as srv:
+        srv.enqueue(Script(chunks=["Hel", "lo"]))
+        client = LLMClient(srv.base_url)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Script:
+    """How to answer one request. Unset delays fall back to the server's defaults."""
+
+    chunks: list[str] | None = None  # content pieces; default: "tok0 tok1 …" up to max_tokens
+    reasoning: list[str] = field(default_factory=list)  # sent as delta.reasoning_content first
+    reasoning_field: str = "reasoning_content"
+    finish_reason: str | None = "stop"  # None: end the stream with no finish reason
+    status: int = 200  # non-200: reply with an error body instead of a stream
+    error_message: str = "internal error"
+    drop_after: int | None = None  # close the connection after this many chunks
+    first_token_delay: float | None = None
+    token_delay: float | None = None
+    usage: bool = True  # include usage in a last chunk when the client asks for it
+
+
+class FakeLLMServer:
+    def __init__(
+        self,
+        models: list[str] | None = None,
+        first_token_delay: float = 0.0,
+        token_delay: float = 0.0,
+        default_tokens: int = 16,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.models = models or ["fake-model"]
+        self.first_token_delay = first_token_delay
+        self.token_delay = token_delay
+        self.default_tokens = default_tokens
+        self.host, self.port = host, port
+        self.scripts: deque[Script] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.active = 0  # streams in progress now
+        self.max_active = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    # ---- lifecycle ----------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+    def start(self) -> FakeLLMServer:
+        ready = threading.Event()
+
+        def run() -> None:
+            self._loop = asyncio.new_event_loop()
+            self._server = self._loop.run_until_complete(
+                asyncio.start_server(self._handle, self.host, self.port, backlog=4096)
+            )
+            self.port = self._server.sockets[0].getsockname()[1]
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name="fake-llm", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        if self._loop and self._server:
+            loop, server = self._loop, self._server
+
+            async def shutdown() -> None:
+                server.close()
+                for task in asyncio.all_tasks():
+                    if task is not asyncio.current_task():
+                        task.cancel()
+
+            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(5)
+            loop.call_soon_threadsafe(loop.stop)
+            if self._thread:
+                self._thread.join(5)
+        self._loop = self._server = None
+
+    def __enter__(self) -> FakeLLMServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def enqueue(self, *scripts: Script) -> None:
+        """Answer the next requests with these scripts, in order."""
+        with self._lock:
+            self.scripts.extend(scripts)
+
+    # ---- HTTP ---------------------------------------------------------------------------
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = lines[0].split(" ", 2)
+                headers = {
+                    k.strip().lower(): v.strip()
+                    for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)
+                }
+                body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
+                keep = await self._route(method, path.split("?")[0], body, writer)
+                if not keep:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping
+        finally:
+            writer.close()
+
+    async def _route(self, method: str, path: str, body: bytes, w: asyncio.StreamWriter) -> bool:
+        if method == "GET" and path in ("/health", "/v1/health"):
+            return await _send_json(w, 200, {"status": "ok"})
+        if method == "GET" and path == "/v1/models":
+            data = [{"id": m, "object": "model", "owned_by": "fake"} for m in self.models]
+            return await _send_json(w, 200, {"object": "list", "data": data})
+        if method == "POST" and path == "/v1/chat/completions":
+            req = json.loads(body or b"{}")
+            with self._lock:
+                self.requests.append(req)
+                script = self.scripts.popleft() if self.scripts else Script()
+            if req.get("model") not in self.models:
+                err = {
+                    "error": {
+                        "message": f"model '{req.get('model')}' not found",
+                        "type": "not_found_error",
+                    }
+                }
+                return await _send_json(w, 404, err)
+            if script.status != 200:
+                return await _send_json(
+                    w, script.status, {"error": {"message": script.error_message}}
+                )
+            if req.get("stream"):
+                return await self._stream(req, script, w)
+            return await self._whole(req, script, w)
+        return await _send_json(w, 404, {"error": {"message": f"no route {method} {path}"}})
+
+    def _content(self, req: dict[str, Any], script: Script) -> tuple[list[str], str | None]:
+        if script.chunks is not None:
+            return script.chunks, script.finish_reason
+        limit = int(req.get("max_tokens") or self.default_tokens)
+        n = min(limit, self.default_tokens)
+        finish = "length" if limit < self.default_tokens else script.finish_reason
+        return [f"tok{i} " for i in range(n)], finish
+
+    async def _whole(self, req: dict[str, Any], script: Script, w: asyncio.StreamWriter) -> bool:
+        chunks, finish = self._content(req, script)
+        msg: dict[str, Any] = {"role": "assistant", "content": "".join(chunks)}
+        if script.reasoning:
+            msg[script.reasoning_field] = "".join(script.reasoning)
+        out = {
+            "id": "fake-1",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": req["model"],
+            "choices": [{"index": 0, "message": msg, "finish_reason": finish}],
+            "usage": _usage(req, len(chunks) + len(script.reasoning), len(script.reasoning)),
+        }
+        return await _send_json(w, 200, out)
+
+    async def _stream(self, req: dict[str, Any], script: Script, w: asyncio.StreamWriter) -> bool:
+        chunks, finish = self._content(req, script)
+        ttft = (
+            self.first_token_delay if script.first_token_delay is None else script.first_token_delay
+        )
+        tpot = self.token_delay if script.token_delay is None else script.token_delay
+        w.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"
+        )
+        base = {
+            "id": "fake-1",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": req["model"],
+        }
+        pieces = [(script.reasoning_field, r) for r in script.reasoning] + [
+            ("content", c) for c in chunks
+        ]
+        self.active += 1
+        self.max_active = max(self.max_active, self.active)
+        try:
+            await _event(
+                w,
+                base
+                | {
+                    "choices": [
+                        {
+                            "index": 0,
+                            "delta": {"role": "assistant", "content": ""},
+                            "finish_reason": None,
+                        }
+                    ]
+                },
+            )
+            t0 = time.monotonic()
+            for i, (key, text) in enumerate(pieces):
+                if script.drop_after is not None and i >= script.drop_after:
+                    w.transport.abort()  # mid-stream drop: no terminating chunk
+                    return False
+                await _sleep_until(t0 + ttft + i * tpot)
+                last = i == len(pieces) - 1
+                choice = {
+                    "index": 0,
+                    "delta": {key: text},
+                    "finish_reason": finish if last else None,
+                }
+                await _event(w, base | {"choices": [choice]})
+            if not pieces and finish:
+                await _sleep_until(t0 + ttft)
+                await _event(
+                    w, base | {"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
+                )
+            if script.usage and (req.get("stream_options") or {}).get("include_usage"):
+                usage = _usage(req, len(pieces), len(script.reasoning))
+                await _event(w, base | {"choices": [], "usage": usage})
+            w.write(_chunk(b"data: [DONE]\n\n") + b"0\r\n\r\n")
+            await w.drain()
+            return True
+        finally:
+            self.active -= 1
+
+
+def _usage(req: dict[str, Any], completion: int, reasoning: int) -> dict[str, Any]:
+    prompt = sum(len(str(m.get("content", "")).split()) for m in req.get("messages", []))
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
+    }
+
+
+async def _sleep_until(t: float) -> None:
+    delay = t - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+def _chunk(data: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+async def _event(w: asyncio.StreamWriter, obj: dict[str, Any]) -> None:
+    w.write(_chunk(b"data: " + json.dumps(obj).encode() + b"\n\n"))
+    await w.drain()
+
+
+async def _send_json(w: asyncio.StreamWriter, status: int, obj: dict[str, Any]) -> bool:
+    body = json.dumps(obj).encode()
+    reason = {200: "OK", 404: "Not Found", 400: "Bad Request", 401: "Unauthorized"}.get(
+        status, "Error"
+    )
+    w.write(
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: keep-alive\r\n\r\n".encode()
+        + body
+    )
+    await w.drain()
+    return True

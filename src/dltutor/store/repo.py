@@ -1,0 +1,167 @@
+"""Plain query functions with keyword-only arguments; every learner-owned read is scoped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dltutor.llm.types import Reply
+from dltutor.store.models import Conversation, Event, Grade, Learner, Message, TopicState
+
+LOCAL_LEARNER = "local"
+
+
+def get_or_create_local_learner(db: Session, *, lang: str = "zh") -> Learner:
+    """The single learner of a personal install (CLI, single-user web)."""
+    learner = db.scalar(select(Learner).where(Learner.username == LOCAL_LEARNER))
+    if learner is None:
+        learner = Learner(name="me", username=LOCAL_LEARNER, lang=lang)
+        db.add(learner)
+        db.flush()
+    return learner
+
+
+def create_learner(db: Session, *, name: str, lang: str = "zh", **fields: Any) -> Learner:
+    learner = Learner(name=name, lang=lang, **fields)
+    db.add(learner)
+    db.flush()
+    return learner
+
+
+def create_conversation(
+    db: Session, *, learner_id: int, title: str = "", lang: str = "zh", topic: str | None = None
+) -> Conversation:
+    conv = Conversation(learner_id=learner_id, title=title[:300], lang=lang, topic=topic)
+    db.add(conv)
+    db.flush()
+    return conv
+
+
+def get_conversation(db: Session, *, learner_id: int, conversation_id: int) -> Conversation | None:
+    return db.scalar(
+        select(Conversation).where(
+            Conversation.id == conversation_id, Conversation.learner_id == learner_id
+        )
+    )
+
+
+def list_conversations(db: Session, *, learner_id: int, limit: int = 50) -> list[Conversation]:
+    q = (
+        select(Conversation)
+        .where(Conversation.learner_id == learner_id)
+        .order_by(Conversation.updated_at.desc())
+    )
+    return list(db.scalars(q.limit(limit)))
+
+
+def add_message(
+    db: Session, *, conversation: Conversation, role: str, content: str, **fields: Any
+) -> Message:
+    msg = Message(
+        conversation_id=conversation.id,
+        learner_id=conversation.learner_id,
+        role=role,
+        content=content,
+        **fields,
+    )
+    db.add(msg)
+    db.flush()
+    return msg
+
+
+def list_messages(db: Session, *, learner_id: int, conversation_id: int) -> list[Message]:
+    q = select(Message).where(
+        Message.conversation_id == conversation_id, Message.learner_id == learner_id
+    )
+    return list(db.scalars(q.order_by(Message.id)))
+
+
+def apply_reply(
+    msg: Message, reply: Reply, *, backend: str | None = None, queue_s: float | None = None
+) -> None:
+    """Copy what has arrived (and what was measured) onto a stored assistant message."""
+    msg.content = reply.answer
+    msg.thinking = reply.thinking
+    msg.status = reply.status
+    msg.finish_reason = reply.finish_reason
+    msg.error = reply.error
+    msg.model = reply.model or msg.model
+    msg.backend = backend or msg.backend
+    msg.input_tokens = reply.input_tokens
+    msg.output_tokens = reply.output_tokens
+    msg.reasoning_tokens = reply.reasoning_tokens
+    msg.tokens_estimated = reply.tokens_estimated
+    msg.ttft_s = reply.first_token_s
+    msg.total_s = reply.total_s or None
+    if queue_s is not None:
+        msg.queue_s = queue_s
+
+
+def log_event(
+    db: Session, *, learner_id: int, kind: str, topic: str | None = None, **payload: Any
+) -> Event:
+    ev = Event(learner_id=learner_id, kind=kind, topic=topic, payload=payload)
+    db.add(ev)
+    db.flush()
+    return ev
+
+
+def list_events(
+    db: Session, *, learner_id: int, kind: str | None = None, limit: int = 500
+) -> list[Event]:
+    q = select(Event).where(Event.learner_id == learner_id)
+    if kind:
+        q = q.where(Event.kind == kind)
+    return list(db.scalars(q.order_by(Event.id.desc()).limit(limit)))
+
+
+def record_grade(
+    db: Session,
+    *,
+    learner_id: int,
+    exercise_id: str,
+    code: str,
+    passed: bool,
+    tests: list[dict[str, Any]],
+    error: str | None,
+    timings: dict[str, Any],
+) -> Grade:
+    g = Grade(
+        learner_id=learner_id,
+        exercise_id=exercise_id,
+        code=code,
+        passed=passed,
+        tests=tests,
+        error=error,
+        timings=timings,
+    )
+    db.add(g)
+    db.flush()
+    return g
+
+
+def list_grades(db: Session, *, learner_id: int, exercise_id: str | None = None) -> list[Grade]:
+    q = select(Grade).where(Grade.learner_id == learner_id)
+    if exercise_id:
+        q = q.where(Grade.exercise_id == exercise_id)
+    return list(db.scalars(q.order_by(Grade.id)))
+
+
+def topic_states(db: Session, *, learner_id: int) -> dict[str, TopicState]:
+    return {
+        s.topic: s
+        for s in db.scalars(select(TopicState).where(TopicState.learner_id == learner_id))
+    }
+
+
+def upsert_topic_state(db: Session, *, learner_id: int, topic: str, **fields: Any) -> TopicState:
+    state = db.get(TopicState, (learner_id, topic))
+    if state is None:
+        state = TopicState(learner_id=learner_id, topic=topic)
+        db.add(state)
+    for k, v in fields.items():
+        setattr(state, k, v)
+    db.flush()
+    return state

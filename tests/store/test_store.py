@@ -1,0 +1,137 @@
+"""The store on SQLite and, when a server is provided (make test starts one), PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from dltutor.llm.types import Reply
+from dltutor.store import repo
+from dltutor.store.db import session_scope, upgrade
+
+PG = os.environ.get("DLTUTOR_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/t.db"
+        return
+    if not PG:
+        pytest.skip(
+            "no PostgreSQL server (DLTUTOR_TEST_POSTGRES_URL unset); `make test` starts one"
+        )
+    schema_db = f"t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"CREATE DATABASE {schema_db}"))
+    url = PG.rsplit("/", 1)[0] + "/" + schema_db
+    yield url
+    from dltutor.store.db import get_engine
+
+    get_engine(url).dispose()
+    with admin.connect() as c:
+        c.execute(text(f"DROP DATABASE {schema_db} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_migrations_create_every_table_and_are_idempotent(db_url: str) -> None:
+    upgrade(db_url)
+    upgrade(db_url)  # a second run is a no-op, not an error
+    from dltutor.store.db import get_engine
+
+    tables = set(inspect(get_engine(db_url)).get_table_names())
+    assert {
+        "learners",
+        "conversations",
+        "messages",
+        "events",
+        "grades",
+        "topic_states",
+        "alembic_version",
+    } <= tables
+
+
+def test_messages_keep_partial_replies_and_measurements(db_url: str) -> None:
+    with session_scope(db_url) as db:
+        me = repo.get_or_create_local_learner(db)
+        conv = repo.create_conversation(db, learner_id=me.id, title="注意力", lang="zh")
+        repo.add_message(db, conversation=conv, role="user", content="什么是注意力机制？")
+        bot = repo.add_message(
+            db, conversation=conv, role="assistant", content="", status="streaming"
+        )
+        reply = Reply(
+            answer="注意力就是",
+            thinking="想一想",
+            status="error",
+            error="dropped",
+            output_tokens=3,
+            reasoning_tokens=1,
+            first_token_s=0.2,
+            total_s=1.5,
+            finish_reason=None,
+        )
+        repo.apply_reply(bot, reply, backend="fake")
+        ids = (me.id, conv.id)
+    with session_scope(db_url) as db:
+        msgs = repo.list_messages(db, learner_id=ids[0], conversation_id=ids[1])
+        assert [m.role for m in msgs] == ["user", "assistant"]
+        stored = msgs[1]
+        assert (stored.content, stored.thinking, stored.status, stored.error) == (
+            "注意力就是",
+            "想一想",
+            "error",
+            "dropped",
+        )
+        assert (stored.output_tokens, stored.reasoning_tokens, stored.ttft_s, stored.backend) == (
+            3,
+            1,
+            0.2,
+            "fake",
+        )
+        assert repo.get_or_create_local_learner(db).id == ids[0]  # one local learner, not two
+
+
+def test_queries_are_scoped_to_their_learner(db_url: str) -> None:
+    with session_scope(db_url) as db:
+        a = repo.create_learner(db, name="a")
+        b = repo.create_learner(db, name="b")
+        conv = repo.create_conversation(db, learner_id=a.id)
+        repo.add_message(db, conversation=conv, role="user", content="secret")
+        repo.log_event(db, learner_id=a.id, kind="quiz", topic="math.matrices", correct=True)
+        repo.record_grade(
+            db,
+            learner_id=a.id,
+            exercise_id="ex.relu",
+            code="x",
+            passed=True,
+            tests=[],
+            error=None,
+            timings={},
+        )
+        ids = (a.id, b.id, conv.id)
+    with session_scope(db_url) as db:
+        a_id, b_id, conv_id = ids
+        assert repo.get_conversation(db, learner_id=b_id, conversation_id=conv_id) is None
+        assert repo.list_messages(db, learner_id=b_id, conversation_id=conv_id) == []
+        assert (
+            repo.list_events(db, learner_id=b_id) == []
+            and repo.list_grades(db, learner_id=b_id) == []
+        )
+        assert repo.list_events(db, learner_id=a_id)[0].payload == {"correct": True}
+        assert len(repo.list_grades(db, learner_id=a_id, exercise_id="ex.relu")) == 1
+
+
+def test_topic_state_upsert(db_url: str) -> None:
+    with session_scope(db_url) as db:
+        me = repo.get_or_create_local_learner(db)
+        repo.upsert_topic_state(db, learner_id=me.id, topic="math.matrices", mastery=0.4)
+        repo.upsert_topic_state(
+            db, learner_id=me.id, topic="math.matrices", mastery=0.9, card={"due": "x"}
+        )
+        states = repo.topic_states(db, learner_id=me.id)
+    assert list(states) == ["math.matrices"] and states["math.matrices"].mastery == 0.9
