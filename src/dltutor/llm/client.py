@@ -17,6 +17,7 @@ Every failure raises `LLMError` carrying the partial `Reply`.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -128,7 +129,10 @@ class LLMClient:
         return gen.reply
 
     async def _open(self, gen: Generation) -> Any:
-        """Send the request; retry connection errors with backoff. Returns the SDK stream."""
+        """Send the request; retry connection errors with backoff. Returns the response context
+        (entered): the SDK builds the request and maps HTTP errors, and we decode the SSE chunks
+        as plain dicts, because building the SDK's pydantic chunk objects costs ~0.4 ms per token
+        (bench/client_overhead.py), which at a few hundred concurrent streams is the whole CPU."""
         model = await self.resolve_model()
         gen.reply.model = model
         attempt = 0
@@ -142,10 +146,10 @@ class LLMClient:
             }
             if self.send_stream_options:
                 kwargs["stream_options"] = {"include_usage": True}
+            ctx = self._api.chat.completions.with_streaming_response.create(**kwargs)
             try:
-                return await asyncio.wait_for(
-                    self._api.chat.completions.create(**kwargs), gen.time_left_for_first_token()
-                )
+                response = await asyncio.wait_for(ctx.__aenter__(), gen.time_left_for_first_token())
+                return ctx, response
             except TimeoutError as e:
                 raise LLMError(
                     "timeout_first_token",
@@ -237,48 +241,53 @@ class Generation:
 
     async def _stream(self) -> AsyncIterator[Delta]:
         c, r = self.client, self.reply
-        stream = await c._open(self)
-        it = stream.__aiter__()
+        ctx, response = await c._open(self)
+        it = _sse_chunks(response, c.backend).__aiter__()
         splitter = ThinkSplitter()
         chunks = 0
+        loop = asyncio.get_running_loop()
         try:
-            while True:
-                got_token = r.first_token_s is not None
-                timeout = c.idle_timeout if got_token else self.time_left_for_first_token()
-                try:
-                    chunk = await asyncio.wait_for(it.__anext__(), timeout)
-                except StopAsyncIteration:
-                    break
-                except TimeoutError as e:
-                    if got_token:
-                        raise LLMError(
-                            "timeout_idle", backend=c.backend, seconds=c.idle_timeout
-                        ) from e
-                    raise LLMError(
-                        "timeout_first_token", backend=c.backend, seconds=c.first_token_timeout
-                    ) from e
-                except (httpx.HTTPError, openai.APIError) as e:
-                    raise LLMError("interrupted", backend=c.backend, detail=_detail(e)) from e
-                if getattr(chunk, "usage", None):
-                    _take_usage(r, chunk.usage)
-                for choice in chunk.choices or []:
-                    pieces = []
-                    thought = reasoning_of(choice.delta)
-                    if thought:
-                        pieces.append(Delta("thinking", thought))
-                    if choice.delta.content:
-                        pieces.extend(splitter.feed(choice.delta.content))
-                    chunks += bool(thought or choice.delta.content)
-                    for d in pieces:
-                        self._note(d)
-                        yield d
-                    if choice.finish_reason:
-                        r.finish_reason = choice.finish_reason
+            # One timer for the whole stream, armed only while waiting on the server (never while
+            # the consumer handles a delta): until the first token it holds the first-token
+            # deadline, after that the idle limit. A wait_for per chunk would cost a task per token.
+            first_deadline = loop.time() + self.time_left_for_first_token()
+            async with asyncio.timeout(None) as timer:
+                while True:
+                    got_token = r.first_token_s is not None
+                    timer.reschedule(loop.time() + c.idle_timeout if got_token else first_deadline)
+                    try:
+                        chunk = await it.__anext__()
+                    except StopAsyncIteration:
+                        break
+                    except (httpx.HTTPError, openai.APIError) as e:
+                        raise LLMError("interrupted", backend=c.backend, detail=_detail(e)) from e
+                    timer.reschedule(None)
+                    if chunk.get("usage"):
+                        _take_usage(r, chunk["usage"])
+                    for choice in chunk.get("choices") or ():
+                        delta = choice.get("delta") or {}
+                        content = delta.get("content")
+                        thought = reasoning_of(delta)
+                        pieces = [Delta("thinking", thought)] if thought else []
+                        if content:
+                            pieces.extend(splitter.feed(content))
+                        chunks += bool(thought or content)
+                        for d in pieces:
+                            self._note(d)
+                            yield d
+                        if choice.get("finish_reason"):
+                            r.finish_reason = choice["finish_reason"]
             for d in splitter.flush():
                 self._note(d)
                 yield d
+        except TimeoutError as e:
+            if r.first_token_s is not None:
+                raise LLMError("timeout_idle", backend=c.backend, seconds=c.idle_timeout) from e
+            raise LLMError(
+                "timeout_first_token", backend=c.backend, seconds=c.first_token_timeout
+            ) from e
         finally:
-            await stream.close()
+            await ctx.__aexit__(None, None, None)
         if r.output_tokens is None:
             _estimate_tokens(r, self.messages, chunks)
         if r.finish_reason is None:
@@ -299,13 +308,31 @@ class Generation:
             r.thinking += d.text
 
 
-def _take_usage(r: Reply, usage: Any) -> None:
-    r.input_tokens = getattr(usage, "prompt_tokens", None)
-    r.output_tokens = getattr(usage, "completion_tokens", None)
-    details = getattr(usage, "completion_tokens_details", None)
-    reasoning = getattr(details, "reasoning_tokens", None) if details else None
-    if reasoning is not None:
-        r.reasoning_tokens = reasoning
+async def _sse_chunks(response: Any, backend: str) -> AsyncIterator[dict[str, Any]]:
+    """The JSON objects of an SSE chat stream, until `data: [DONE]` or the end of the body."""
+    async for line in response.iter_lines():
+        if not line.startswith("data:"):
+            continue  # blank separators, comments (": ping"), event names
+        data = line[5:].strip()
+        if data == "[DONE]":
+            return
+        obj = json.loads(data)
+        if isinstance(obj, dict) and obj.get("error"):
+            err = obj["error"]
+            raise LLMError(
+                "interrupted",
+                backend=backend,
+                detail=str(err.get("message", err) if isinstance(err, dict) else err),
+            )
+        yield obj
+
+
+def _take_usage(r: Reply, usage: dict[str, Any]) -> None:
+    r.input_tokens = usage.get("prompt_tokens")
+    r.output_tokens = usage.get("completion_tokens")
+    details = usage.get("completion_tokens_details") or {}
+    if details.get("reasoning_tokens") is not None:
+        r.reasoning_tokens = details["reasoning_tokens"]
 
 
 def _estimate_tokens(r: Reply, messages: list[Message], chunks: int) -> None:

@@ -77,12 +77,10 @@ def _partial_suffix(buf: str, tag: str) -> int:
     return 0
 
 
-def reasoning_of(delta: Any) -> str:
+def reasoning_of(delta: dict[str, Any]) -> str:
     """Thinking text carried in a separate field of a streamed delta, if any."""
     for name in ("reasoning_content", "reasoning", "thinking"):
-        value = getattr(delta, name, None)
-        if value is None and isinstance(getattr(delta, "model_extra", None), dict):
-            value = delta.model_extra.get(name)
+        value = delta.get(name)
         if isinstance(value, str) and value:
             return value
     return ""

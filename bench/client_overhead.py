@@ -1,0 +1,83 @@
+"""How much time does dltutor's LLM client add per streamed token?
+
+Side by side in one run, against the fake server streaming as fast as it can (no delays):
+  bare   — httpx2 reading the SSE lines and json-decoding each chunk (the least any client does)
+  client — dltutor.llm.LLMClient (openai SDK parsing + thinking split + timers + bookkeeping)
+Reports µs per token for each, the difference (the client's added latency per token) and the
+ratio. Prints a table, then one JSON line last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import time
+
+from dltutor.llm.client import LLMClient, httpx
+from dltutor.llm.fake import FakeLLMServer
+from dltutor.llm.types import Message
+
+TOKENS = 2000
+ROUNDS = 7
+
+
+async def bare(base_url: str) -> float:
+    body = {
+        "model": "fake-model",
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream": True,
+        "max_tokens": TOKENS,
+    }
+    async with httpx.AsyncClient(timeout=None) as http:
+        t0 = time.perf_counter()
+        n = 0
+        async with http.stream("POST", base_url + "/chat/completions", json=body) as resp:
+            async for line in resp.aiter_lines():
+                if line.startswith("data: ") and line != "data: [DONE]":
+                    chunk = json.loads(line[6:])
+                    for ch in chunk["choices"]:
+                        n += bool(ch["delta"].get("content"))
+        dt = time.perf_counter() - t0
+    assert n == TOKENS, n
+    return dt / n
+
+
+async def client(base_url: str) -> float:
+    async with LLMClient(base_url, model="fake-model", max_tokens=TOKENS) as c:
+        t0 = time.perf_counter()
+        reply = await c.complete([Message("user", "hi")])
+        dt = time.perf_counter() - t0
+    assert reply.output_tokens == TOKENS and reply.status == "complete"
+    return dt / TOKENS
+
+
+async def main() -> dict[str, float]:
+    with FakeLLMServer(default_tokens=TOKENS) as srv:
+        await bare(srv.base_url)  # warm-up both paths
+        await client(srv.base_url)
+        b, c = [], []
+        for _ in range(ROUNDS):  # interleaved, so drift hits both alike
+            b.append(await bare(srv.base_url))
+            c.append(await client(srv.base_url))
+    bare_us, client_us = statistics.median(b) * 1e6, statistics.median(c) * 1e6
+    return {
+        "tokens_per_stream": TOKENS,
+        "rounds": ROUNDS,
+        "bare_us_per_token": round(bare_us, 1),
+        "client_us_per_token": round(client_us, 1),
+        "added_us_per_token": round(client_us - bare_us, 1),
+        "ratio": round(client_us / bare_us, 2),
+    }
+
+
+if __name__ == "__main__":
+    r = asyncio.run(main())
+    print(f"{'reader':<10}{'µs/token (median of ' + str(ROUNDS) + ')':>28}")
+    print(f"{'bare':<10}{r['bare_us_per_token']:>28.1f}")
+    print(f"{'client':<10}{r['client_us_per_token']:>28.1f}")
+    print(
+        f"added by the client: {r['added_us_per_token']:.1f} µs/token (ratio {r['ratio']:.2f}x) — "
+        f"includes the fake server's own time, which both share"
+    )
+    print(json.dumps({"bench": "client_overhead", **r}))
