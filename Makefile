@@ -31,7 +31,7 @@ sysdeps:
 	@if [ -x scripts/setup-sandbox.sh ]; then scripts/setup-sandbox.sh; fi
 
 run: setup
-	$(BIN)/dltutor chat
+	$(BIN)/dltutor serve
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -8,6 +8,7 @@ backend leaves in the database exactly what the learner saw, with how and why it
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from dltutor.store import repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Message as StoredMessage
 
+log = logging.getLogger("dltutor.chat")
 SAVE_EVERY_S = 0.5
 HISTORY_TURNS = 12
 
@@ -104,6 +106,35 @@ class Chat:
             )
             return Turn(conv.id, user.id, bot.id)
 
+    def restart(self, *, learner_id: int, assistant_message_id: int) -> Turn:
+        """Regenerate: a new assistant message answering the same learner message again.
+        The old answer stays in the database (marked superseded), so nothing is lost."""
+        with self.sessions() as db, db.begin():
+            old = db.get(StoredMessage, assistant_message_id)
+            if old is None or old.learner_id != learner_id or old.role != "assistant":
+                raise LookupError(f"message {assistant_message_id} not found")
+            earlier = [
+                m
+                for m in repo.list_messages(
+                    db, learner_id=learner_id, conversation_id=old.conversation_id
+                )
+                if m.id < old.id and m.role == "user"
+            ]
+            if not earlier:
+                raise LookupError("no question to answer again")
+            old.meta = {**(old.meta or {}), "superseded": True}
+            conv = old.conversation
+            bot = repo.add_message(
+                db,
+                conversation=conv,
+                role="assistant",
+                content="",
+                status="streaming",
+                backend=self.backend.name,
+                model=self.backend.model,
+            )
+            return Turn(conv.id, earlier[-1].id, bot.id)
+
     async def send(
         self,
         turn: Turn,
@@ -158,7 +189,11 @@ class Chat:
     ) -> list[Message]:
         system = prompts.load("tutor", lang)
         if self.grounder:
-            context, turn.citations = self.grounder(question, lang)
+            try:
+                context, turn.citations = self.grounder(question, lang)
+            except Exception:  # search is an aid: a broken index must not stop the answer
+                log.exception("course grounding failed; answering without course context")
+                context = ""
             if context:
                 system += "\n\n" + context
         msgs = [Message("system", system)]

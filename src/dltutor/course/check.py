@@ -70,6 +70,10 @@ def check_topic(t: Topic) -> list[str]:
     for lang in LANGS:
         if not t.objectives.get(lang):
             p.append(f"{t.id}: meta.yaml needs objectives.{lang}")
+        elif not all(isinstance(o, str) for o in t.objectives[lang]):
+            p.append(
+                f"{t.id}: objectives.{lang} must be plain strings (quote items containing ': ')"
+            )
         lesson = t.lessons.get(lang)
         if lesson is None:
             p.append(f"{t.id}: missing lesson.{lang}.md")
@@ -124,6 +128,16 @@ def _check_item(q: QuizItem) -> list[str]:
         if not isinstance(t, dict) or not t.get("question"):
             p.append(f"{q.id}: missing {lang}.question")
             continue
+        texts = [
+            t.get("question"),
+            t.get("explanation"),
+            *(t.get("options") or []),
+            *(t.get("accept") or []),
+        ]
+        if not all(isinstance(x, str | int | float) for x in texts if x is not None):
+            p.append(
+                f"{q.id}/{lang}: question, options, accept and explanation must be plain strings"
+            )
         if not t.get("explanation"):
             p.append(f"{q.id}: missing {lang}.explanation")
         if q.type == "mcq":

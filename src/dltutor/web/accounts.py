@@ -1,0 +1,82 @@
+"""Accounts: argon2 password hashes, sign-up and sign-in as plain functions over the store."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dltutor.store.models import Learner
+
+_hasher = PasswordHasher()
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+
+
+class AccountError(ValueError):
+    """`key` names a ui string (web/ui.py) that explains the problem to the person."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def sign_up(
+    db: Session,
+    *,
+    username: str,
+    password: str,
+    name: str = "",
+    lang: str = "zh",
+    role: str = "learner",
+    class_code: str | None = None,
+) -> Learner:
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise AccountError("err.username")
+    if len(password) < 8:
+        raise AccountError("err.password_short")
+    if role not in ("learner", "teacher"):
+        raise AccountError("err.role")
+    if db.scalar(select(Learner).where(Learner.username == username)):
+        raise AccountError("err.username_taken")
+    if role == "teacher":
+        class_code = class_code or secrets.token_hex(3)  # the code learners join with
+    learner = Learner(
+        name=name.strip() or username,
+        username=username,
+        password_hash=_hasher.hash(password),
+        lang=lang if lang in ("zh", "en") else "zh",
+        role=role,
+        class_code=(class_code or None),
+    )
+    db.add(learner)
+    db.flush()
+    return learner
+
+
+def sign_in(db: Session, *, username: str, password: str) -> Learner:
+    learner = db.scalar(select(Learner).where(Learner.username == username.strip()))
+    # Verify against a dummy hash when the user does not exist, so timing does not reveal it.
+    stored = learner.password_hash if learner and learner.password_hash else _DUMMY
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        raise AccountError("err.sign_in") from None
+    if learner is None or not learner.password_hash:
+        raise AccountError("err.sign_in")
+    return learner
+
+
+_DUMMY = _hasher.hash("not-a-real-password")
+
+
+def class_members(db: Session, *, teacher: Learner) -> list[Learner]:
+    """The learners in a teacher's class (never anyone else's)."""
+    if teacher.role != "teacher" or not teacher.class_code:
+        return []
+    q = select(Learner).where(Learner.class_code == teacher.class_code, Learner.role == "learner")
+    return list(db.scalars(q.order_by(Learner.id)))

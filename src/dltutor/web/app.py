@@ -1,0 +1,79 @@
+"""The FastAPI app: settings in, routers mounted, the model backend opened for the app's life."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from dltutor.config import Settings, get_settings
+from dltutor.store.db import init_db
+from dltutor.web.deps import NotSignedIn
+
+WEB = Path(str(resources.files("dltutor") / "web"))
+templates = Jinja2Templates(directory=str(WEB / "templates"))
+
+
+def secret_key(settings: Settings) -> str:
+    """The cookie-signing key: from settings, else generated once and kept under DLTUTOR_HOME."""
+    if settings.secret_key:
+        if settings.secret_key in ("changethis", "secret", "dev"):
+            raise ValueError("DLTUTOR_SECRET_KEY is a well-known default; set a random one")
+        return settings.secret_key
+    path = settings.ensure_home() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(settings: Settings | None = None, *, open_model: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    init_db(settings.db_url())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from dltutor.web.tutor_service import TutorService
+
+        app.state.tutor = TutorService(settings, open_model=open_model)
+        try:
+            yield
+        finally:
+            await app.state.tutor.aclose()
+
+    app = FastAPI(
+        title="dltutor",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="深度学习导师 — the tutor's JSON API. Pages are served at /.",
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie="dltutor_session",
+        same_site="lax",
+        https_only=settings.host not in ("127.0.0.1", "localhost", "::1"),
+        max_age=14 * 24 * 3600,
+    )
+    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
+
+    @app.exception_handler(NotSignedIn)
+    async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "sign in first"}, status_code=401)
+        return RedirectResponse("/signin", status_code=303)
+
+    from dltutor.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,98 @@
+"""Request dependencies: the database session, the signed-in learner, the language, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from dltutor.config import Settings
+from dltutor.store import repo
+from dltutor.store.db import session_factory
+from dltutor.store.models import Learner
+
+
+class NotSignedIn(Exception):
+    """Pages redirect to the sign-in form; the API answers 401."""
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    db = session_factory(request.app.state.settings.db_url())()
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def single_user(settings: Settings) -> bool:
+    """No sign-in only for a personal install listening on loopback."""
+    return settings.single_user and settings.host in ("127.0.0.1", "localhost", "::1")
+
+
+def current_learner(request: Request, db: SessionDep) -> Learner:
+    settings: Settings = request.app.state.settings
+    learner_id = request.session.get("learner_id")
+    if learner_id is not None:
+        learner = db.get(Learner, learner_id)
+        if learner is not None:
+            return learner
+        request.session.clear()
+    if single_user(settings):
+        learner = repo.get_or_create_local_learner(db)
+        request.session["learner_id"] = learner.id
+        return learner
+    raise NotSignedIn()
+
+
+CurrentLearner = Annotated[Learner, Depends(current_learner)]
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def check_csrf(request: Request) -> None:
+    """State-changing requests carry the session's token: a form field or an X-CSRF-Token header."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    expected = request.session.get("csrf")
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        raise HTTPException(status_code=403, detail="CSRF token missing or wrong; reload the page")
+
+
+CSRF = Depends(check_csrf)
+
+
+def page_lang(request: Request, learner: Learner | None = None) -> str:
+    lang = request.session.get("lang") or (learner.lang if learner else None)
+    if lang not in ("zh", "en"):
+        accept = request.headers.get("accept-language", "")
+        lang = "zh" if accept.lower().startswith("zh") else "en"
+    return str(lang)
