@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Set up what the grader's sandbox needs; run as root (make does), safe to run again.
+#
+# - bubblewrap (Debian package `bubblewrap`): namespaces for the learner's process.
+# - a Python venv outside /root (which is 0700) built on Debian's /usr/bin/python3, with numpy,
+#   readable by the unprivileged uids the sandbox runs as. The grader finds it at
+#   /opt/dltutor/sandbox unless DLTUTOR_GRADER_PYTHON names another interpreter.
+#
+# Options: --with-torch   also install torch (CPU) into the venv, for `kind: project` exercises.
+# Env:     DLTUTOR_SANDBOX_DIR (default /opt/dltutor/sandbox), DLTUTOR_SANDBOX_NUMPY (a pip
+#          requirement, default: the numpy version of the repo's .venv, else "numpy").
+set -euo pipefail
+
+SANDBOX_DIR="${DLTUTOR_SANDBOX_DIR:-/opt/dltutor/sandbox}"
+WITH_TORCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-torch) WITH_TORCH=1 ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-sandbox: not root; skipping (the grader falls back to rlimits only)" >&2
+  exit 0
+fi
+
+need_apt=()
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
+/usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+command -v prlimit >/dev/null 2>&1 || need_apt+=(util-linux)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}"
+fi
+
+# Pin numpy to the version the trusted side (the repo's venv) uses, so that the reference
+# solutions and the learner's code see the same numpy.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+numpy_spec="${DLTUTOR_SANDBOX_NUMPY:-}"
+if [ -z "$numpy_spec" ]; then
+  if v="$("$here/.venv/bin/python" -c 'import numpy; print(numpy.__version__)' 2>/dev/null)"; then
+    numpy_spec="numpy==$v"
+  else
+    numpy_spec="numpy"
+  fi
+fi
+
+py="$SANDBOX_DIR/bin/python3"
+if [ ! -x "$py" ]; then
+  mkdir -p "$(dirname "$SANDBOX_DIR")"
+  /usr/bin/python3 -m venv "$SANDBOX_DIR"
+fi
+have="$("$py" -c 'import numpy; print("numpy==" + numpy.__version__)' 2>/dev/null || true)"
+if [ "$have" != "$numpy_spec" ] && { [ "$numpy_spec" != "numpy" ] || [ -z "$have" ]; }; then
+  "$py" -m pip install -q --disable-pip-version-check "$numpy_spec"
+fi
+if [ "$WITH_TORCH" -eq 1 ] && ! "$py" -c 'import torch' >/dev/null 2>&1; then
+  "$py" -m pip install -q --disable-pip-version-check torch
+fi
+
+# Readable and executable by everyone, writable by root only.
+chmod -R go+rX,go-w "$SANDBOX_DIR"
+for d in "$(dirname "$SANDBOX_DIR")" "$SANDBOX_DIR"; do chmod 755 "$d"; done
+
+# Check it as an unprivileged uid, the way the grader runs it.
+setpriv --reuid=65534 --regid=65534 --clear-groups \
+  bwrap --ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/bin /bin \
+  --ro-bind "$SANDBOX_DIR" "$SANDBOX_DIR" --proc /proc --dev /dev --unshare-all --die-with-parent \
+  --new-session --clearenv "$py" -c 'import numpy' \
+  && echo "setup-sandbox: ok ($py, $("$py" -c 'import numpy; print("numpy", numpy.__version__)'), bwrap $(bwrap --version | cut -d' ' -f2))" \
+  || { echo "setup-sandbox: bwrap could not run the sandbox Python; the grader will fall back" >&2; exit 0; }

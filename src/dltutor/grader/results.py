@@ -1,0 +1,49 @@
+"""The outcome of grading one submission, and its contract JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class TestResult:
+    name: str
+    passed: bool
+    message: str  # empty when passed
+    seconds: float  # wall time of the test, calls into the sandbox included
+
+
+@dataclass
+class GradeResult:
+    exercise: str
+    passed: bool
+    tests: list[TestResult] = field(default_factory=list)
+    error: str | None = None  # why the run stopped or could not start, for the learner
+    error_kind: str | None = None  # "load" | "missing" | "wall" | "cpu" | "memory" | "exited" | ...
+    # seconds: "startup" (process, interpreter, numpy, loading the learner's file), "tests" (all
+    # tests), "learner" (inside the learner's functions), "total"
+    timings: dict[str, float] = field(default_factory=dict)
+    output: str = ""  # what the learner's code printed (capped)
+    isolation: str = ""  # the isolation level it ran under
+
+    @property
+    def failed_tests(self) -> list[TestResult]:
+        return [t for t in self.tests if not t.passed]
+
+    def to_contract_json(self) -> dict[str, Any]:
+        """Exactly the object `dltutor exercise grade --json` prints (see exercises.md)."""
+        return {
+            "exercise": self.exercise,
+            "passed": self.passed,
+            "tests": [
+                {"name": t.name, "passed": t.passed, "message": t.message} for t in self.tests
+            ],
+            "error": self.error,
+        }
+
+    def to_record(self) -> dict[str, Any]:
+        """Everything, for storage: the contract fields plus timings, output and isolation."""
+        d = asdict(self)
+        d["tests"] = [asdict(t) for t in self.tests]
+        return d
