@@ -285,3 +285,30 @@ async def _send_json(w: asyncio.StreamWriter, status: int, obj: dict[str, Any]) 
     )
     await w.drain()
     return True
+
+
+def main() -> None:
+    """`python -m dltutor.llm.fake --ttft 0.5 --tpot 0.05`: serve until killed, in its own process
+    (so a load test's client and this server do not share one interpreter lock)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="fake OpenAI-compatible server")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--ttft", type=float, default=0.0, help="seconds before the first token")
+    ap.add_argument("--tpot", type=float, default=0.0, help="seconds between tokens")
+    ap.add_argument(
+        "--tokens", type=int, default=16, help="tokens per answer (capped by max_tokens)"
+    )
+    ap.add_argument("--model", default="fake-model")
+    a = ap.parse_args()
+    srv = FakeLLMServer([a.model], a.ttft, a.tpot, a.tokens, a.host, a.port).start()
+    print(srv.base_url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    main()
