@@ -74,7 +74,7 @@ def seed_questions(lang: str = "zh") -> list[str]:
 def course_questions(lang: str) -> list[str]:
     from dltutor.course import Course
 
-    out = []
+    out: list[str] = []
     for topic in Course.load():
         lesson = topic.lessons.get(lang)
         if lesson:

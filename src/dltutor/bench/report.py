@@ -112,7 +112,7 @@ def plots(out: Path, records: list[RequestRecord], summaries: list[dict[str, Any
         )
         ax2 = ax.twinx()
         ax2.plot(
-            xs,
+            levels,
             [s["ttft_s"]["p50"] or 0 for s in conc],
             "s--",
             color="tab:red",
