@@ -65,6 +65,8 @@ def check_topic(t: Topic) -> list[str]:
     p: list[str] = []
     if t.folder is None:
         return [f"{t.id}: no folder topics/{t.id}/"]
+    if t.load_errors:
+        return [f"{t.id}: cannot load: {e}" for e in t.load_errors]
     if not t.hours > 0:
         p.append(f"{t.id}: meta.yaml needs hours > 0")
     for lang in LANGS:

@@ -146,8 +146,23 @@ class QuizItem:
             except (TypeError, ValueError):
                 return False
         given = str(response).strip().lower()
-        accept = [str(a).lower() for a in t.get("accept", [])] + [str(t["answer"]).lower()]
-        return bool(given) and any(a and a in given for a in accept)
+        accept = [str(a).strip().lower() for a in t.get("accept", [])] + [
+            str(t["answer"]).strip().lower()
+        ]
+        return bool(given) and any(_matches(a, given) for a in accept if a)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _matches(term: str, given: str) -> bool:
+    """Numbers match numerically ("5" is not in "25"); Latin words on word boundaries ("cos" is
+    not in "cost"); Chinese terms as substrings (Chinese has no spaces between words)."""
+    if _NUMBER.fullmatch(term):
+        return any(abs(float(n) - float(term)) < 1e-9 for n in _NUMBER.findall(given))
+    if term.isascii():
+        return re.search(r"(?<![a-z0-9])" + re.escape(term) + r"(?![a-z0-9])", given) is not None
+    return term in given
 
 
 @dataclass
@@ -161,6 +176,7 @@ class Topic:
     lessons: dict[str, Lesson] = field(default_factory=dict)
     quiz: list[QuizItem] = field(default_factory=list)
     folder: Path | None = None
+    load_errors: list[str] = field(default_factory=list)  # a broken file spoils only its topic
 
 
 class Course:
@@ -184,7 +200,10 @@ class Course:
             )
             folder = root / "topics" / t.id
             if folder.is_dir():
-                _load_topic_folder(t, folder)
+                try:
+                    _load_topic_folder(t, folder)
+                except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as e:
+                    t.load_errors.append(f"{type(e).__name__}: {e}".splitlines()[0][:300])
             topics.append(t)
         return cls(topics, root)
 
