@@ -1,0 +1,14 @@
+# expect-fail: with_intercept, one_feature
+# Steps along the gradient instead of against it: the loss grows without bound.
+import numpy as np
+
+
+def fit_linear_regression(X, y, lr=0.01, epochs=1000):
+    n, d = X.shape
+    w = np.zeros(d)
+    b = 0.0
+    for _ in range(epochs):
+        r = X @ w + b - y
+        w = w + lr * (2.0 / n) * (X.T @ r)
+        b = b + lr * (2.0 / n) * r.sum()
+    return w, float(b)
