@@ -37,6 +37,11 @@ NUMERIC_KINDS = "biufc"  # bool, int, uint, float, complex
 CPU_LIMIT_EXIT = 152  # exit status after SIGXCPU, so the trusted side can say "CPU time"
 
 
+# Values the learner's functions returned that a later call gets back as they were (e.g. an
+# opaque cache from a forward pass), by call id. Only ever filled inside the sandbox.
+KEPT: dict[int, Any] = {}
+
+
 class WireError(ValueError):
     """A frame or value that does not follow the wire format."""
 
@@ -157,6 +162,11 @@ def decode(data: Any, test_inputs: bool, depth: int = 0) -> Any:
         return Opaque(str(val[0])[:80], str(val[1])[:200])
     if test_inputs and key == "$fn" and type(val) is str:
         return make_function(val)
+    if test_inputs and key == "$ref" and type(val) is list and len(val) == 2:
+        obj = KEPT[val[0]]  # something the learner's code returned earlier, kept here
+        for step in val[1]:
+            obj = obj[step]
+        return obj
     if test_inputs and key == "$rng" and type(val) is int:
         import numpy as np
 
@@ -330,6 +340,8 @@ def serve(req_fd: int, resp_fd: int) -> None:
                 out = encode(value)
             except BaseException:
                 out = {"$obj": [_type_name(value), "(could not be read)"]}
+            if msg.get("keep"):
+                KEPT[msg["id"]] = value
             said = [f"{w.category.__name__}: {w.message}"[:200] for w in caught[:5]]
             reply = {"id": msg["id"], "ok": True, "value": out, "modified": modified}
             reply["warnings"] = said

@@ -61,6 +61,19 @@ class RngArg:
         return f"np.random.default_rng({self.seed})"
 
 
+class KeptRef:
+    """Part of what an earlier call returned, left in the sandbox and passed back as it was
+    (e.g. the opaque cache of a forward pass, which may hold anything)."""
+
+    def __init__(self, handle: int, path: tuple[Any, ...], label: str) -> None:
+        self.handle = handle
+        self.path = path
+        self.label = label
+
+    def __repr__(self) -> str:
+        return self.label
+
+
 def raised_of(reply: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """A reply's exception description and its class names (mro), checked to be well-formed."""
     raised = reply.get("raised")
@@ -74,6 +87,8 @@ def to_wire(x: Any) -> Any:
         return {"$fn": x.source}
     if isinstance(x, RngArg):
         return {"$rng": x.seed}
+    if isinstance(x, KeptRef):
+        return {"$ref": [x.handle, list(x.path)]}
     return stub.encode(x)
 
 
@@ -116,7 +131,7 @@ def describe(x: Any, lang: str, limit: int = 24) -> str:
         if x.size > limit:
             return msg("an_array", lang, shape=shape) + f" ({x.dtype})"
         return msg("array_of", lang, shape=shape, values=fmt_array(x, limit))
-    if isinstance(x, FnArg | RngArg):
+    if isinstance(x, FnArg | RngArg | KeptRef):
         return repr(x)
     if isinstance(x, list | tuple):
         if len(x) > 12:
@@ -210,7 +225,9 @@ class Check:
 
     # -- calling the learner's code --
 
-    def _request(self, fn: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    def _request(
+        self, fn: str, args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool = False
+    ) -> dict[str, Any]:
         parts = [describe_arg(a) for a in args] + [
             f"{k}={describe_arg(v)}" for k, v in kwargs.items()
         ]
@@ -224,6 +241,7 @@ class Check:
                 "fn": fn,
                 "args": [to_wire(a) for a in args],
                 "kwargs": {k: to_wire(v) for k, v in kwargs.items()},
+                "keep": keep,
             }
         )
         if reply.get("id") != call_id or not isinstance(reply.get("ok"), bool):
@@ -236,7 +254,20 @@ class Check:
 
     def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
         """Call the learner's `fn`; return what it returned, or fail with what it raised."""
-        reply = self._request(fn, args, kwargs)
+        return self._call(fn, args, kwargs, keep=False)
+
+    def call_keep(self, fn: str, *args: Any, **kwargs: Any) -> tuple[Any, int]:
+        """Like `call`, and the returned value also stays in the sandbox: `t.kept(handle, 1)`
+        passes its element 1 to a later call exactly as the learner's code made it."""
+        value = self._call(fn, args, kwargs, keep=True)
+        return value, self._next_id - 1
+
+    def kept(self, handle: int, *path: Any, label: str = "") -> KeptRef:
+        """A reference to (part of) what call `handle` returned; `label` names it in messages."""
+        return KeptRef(handle, path, label or f"<what call #{handle} returned>")
+
+    def _call(self, fn: str, args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool) -> Any:
+        reply = self._request(fn, args, kwargs, keep)
         if not reply["ok"]:
             self._fail_raised(reply)
         self._check_unmodified(fn, reply.get("modified"), len(args))
