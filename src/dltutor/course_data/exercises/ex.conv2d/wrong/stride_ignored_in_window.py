@@ -1,0 +1,17 @@
+# expect-fail: stride_two, random
+# Computes the strided output size but slides the window by 1 anyway.
+import numpy as np
+
+
+def conv2d(x, w, b, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (wd + 2 * padding - kw) // stride + 1
+    out = np.zeros((n, f, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            win = xp[:, :, i : i + kh, j : j + kw]
+            out[:, :, i, j] = np.tensordot(win, w, axes=([1, 2, 3], [1, 2, 3])) + b
+    return out
