@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -106,6 +107,51 @@ class Chat:
             )
             return Turn(conv.id, user.id, bot.id)
 
+    def say(
+        self,
+        *,
+        learner_id: int,
+        conversation_id: int,
+        text: str,
+        meta: dict[str, Any] | None = None,
+    ) -> int:
+        """Save an assistant message written by dltutor itself (course text, a question, a hint)."""
+        with self.sessions() as db, db.begin():
+            conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
+            if conv is None:
+                raise LookupError(f"conversation {conversation_id} not found")
+            msg = repo.add_message(
+                db,
+                conversation=conv,
+                role="assistant",
+                content=text,
+                backend="dltutor",
+                meta=meta or {},
+            )
+            return msg.id
+
+    def open_reply(self, *, learner_id: int, conversation_id: int) -> Turn:
+        """An empty assistant message to stream into, answering the latest learner message."""
+        with self.sessions() as db, db.begin():
+            conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
+            if conv is None:
+                raise LookupError(f"conversation {conversation_id} not found")
+            users = [
+                m.id
+                for m in repo.list_messages(db, learner_id=learner_id, conversation_id=conv.id)
+                if m.role == "user"
+            ]
+            bot = repo.add_message(
+                db,
+                conversation=conv,
+                role="assistant",
+                content="",
+                status="streaming",
+                backend=self.backend.name,
+                model=self.backend.model,
+            )
+            return Turn(conv.id, users[-1] if users else 0, bot.id)
+
     def restart(self, *, learner_id: int, assistant_message_id: int) -> Turn:
         """Regenerate: a new assistant message answering the same learner message again.
         The old answer stays in the database (marked superseded), so nothing is lost."""
@@ -142,17 +188,19 @@ class Chat:
         lang: str | None = None,
         on_position: Callable[[int], None] | None = None,
         max_tokens: int | None = None,
+        prompt: list[Message] | None = None,
     ) -> AsyncIterator[Delta]:
-        """Stream the assistant's reply to the saved learner message of `turn`."""
+        """Stream the assistant's reply to the saved learner message of `turn` (or to an explicit
+        `prompt`, which the teaching loop builds for a move)."""
         if self._client is None:
             raise RuntimeError("no model: use the course-only answer (dltutor ask --llm none)")
         with self.sessions() as db:
             history = repo.list_messages(
                 db, learner_id=_owner(db, turn), conversation_id=turn.conversation_id
             )
-        question = next(m.content for m in history if m.id == turn.user_message_id)
+        question = next((m.content for m in history if m.id == turn.user_message_id), "")
         lang = lang or detect_lang(question, "zh")
-        messages = self._prompt(history, turn, question, lang)
+        messages = prompt or self._prompt(history, turn, question, lang)
         last_save = time.monotonic()
         gen = self._client.stream(messages, max_tokens=max_tokens)
         turn.reply = gen.reply
@@ -218,7 +266,7 @@ class Chat:
 
 
 def _owner(db: Session, turn: Turn) -> int:
-    msg = db.get(StoredMessage, turn.user_message_id)
+    msg = db.get(StoredMessage, turn.assistant_message_id)
     if msg is None:
         raise LookupError("message vanished")
     return msg.learner_id
