@@ -1,9 +1,245 @@
-"""CLI commands for this area (registered by dltutor.cli)."""
+"""CLI: plan (a study plan from a profile) and diagnose (the adaptive placement quiz).
+
+`mastery_report` renders mastery by stage and due reviews as Rich tables, for `diagnose` here and
+for a `progress` command that reads the learner's record from the database.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from fsrs import Card
+
+    from dltutor.course.model import Course, QuizItem
+
+TEXT: dict[str, dict[str, str]] = {
+    "intro": {
+        "zh": "入门诊断：最多 {n} 道题，题目会根据你的回答调整。不会就输入 ?，随时按 Ctrl+C 结束。",
+        "en": "Placement quiz: up to {n} questions, chosen from your answers. "
+        "Type ? if you don't know; Ctrl+C ends it early.",
+    },
+    "question": {"zh": "第 {i} 题 · {topic}", "en": "Question {i} · {topic}"},
+    "answer_mcq": {"zh": "你的选择（1-{n}，不会输入 ?）", "en": "Your choice (1-{n}, ? if unsure)"},
+    "answer_probe": {"zh": "能 / 不能（y/n）", "en": "Yes / no (y/n)"},
+    "answer_short": {"zh": "你的答案（不会输入 ?）", "en": "Your answer (? if unsure)"},
+    "right": {"zh": "✓ 正确", "en": "✓ Right"},
+    "wrong": {"zh": "✗ 不对", "en": "✗ Not quite"},
+    "correct_was": {"zh": "正确答案：{a}", "en": "The answer: {a}"},
+    "noted": {"zh": "已记录。", "en": "Noted."},
+    "stopped": {"zh": "诊断提前结束。", "en": "Quiz ended early."},
+    "stage": {"zh": "阶段", "en": "Stage"},
+    "topics": {"zh": "主题数", "en": "Topics"},
+    "mastered": {"zh": "已掌握", "en": "Mastered"},
+    "mean": {"zh": "平均掌握度", "en": "Mean mastery"},
+    "due": {"zh": "待复习", "en": "Reviews due"},
+    "by_stage": {"zh": "各阶段掌握情况", "en": "Mastery by stage"},
+    "due_title": {"zh": "待复习的主题", "en": "Topics due for review"},
+    "topic": {"zh": "主题", "en": "Topic"},
+    "since": {"zh": "到期", "en": "Due since"},
+    "saved": {"zh": "已保存到 {path}", "en": "Saved to {path}"},
+    "next": {
+        "zh": "下一步：dltutor plan --profile 你的档案.yaml --mastery {path}",
+        "en": "Next: dltutor plan --profile your-profile.yaml --mastery {path}",
+    },
+}
+
+PROBE_REPLIES = dict.fromkeys(("y", "yes", "是", "能", "会"), "1") | dict.fromkeys(
+    ("n", "no", "否", "不能", "不会"), "2"
+)
+
+
+def _t(key: str, lang: str, **kw: object) -> str:
+    return TEXT[key][lang].format(**kw)
+
+
+def mastery_report(
+    course: Course,
+    mastery: Mapping[str, float],
+    lang: str = "zh",
+    cards: Mapping[str, Card] | None = None,
+    now: datetime | None = None,
+    mastered_at: float = 0.8,
+) -> Group:
+    """Mastery by stage (topics, mastered, mean P, reviews due), then the due topics, if any."""
+    from dltutor.learning.planner import STAGE_NAMES
+    from dltutor.learning.reviews import due
+
+    due_topics = due(cards, now) if cards is not None else []
+    table = Table(title=_t("by_stage", lang))
+    columns = ("stage", "topics", "mastered", "mean") + (("due",) if cards is not None else ())
+    for col in columns:
+        table.add_column(_t(col, lang), justify="left" if col == "stage" else "right")
+    for stage in sorted({t.stage for t in course}):
+        ids = [t.id for t in course if t.stage == stage]
+        ps = [mastery.get(t, 0.0) for t in ids]
+        n_mastered = sum(p >= mastered_at for p in ps)
+        bar = "█" * round(10 * sum(ps) / len(ps))
+        row = [
+            f"{stage} {STAGE_NAMES.get(stage, {}).get(lang, '')}",
+            str(len(ids)),
+            str(n_mastered),
+            f"{sum(ps) / len(ps):.0%} {bar}",
+        ]
+        if cards is not None:
+            row.append(str(sum(t in due_topics for t in ids)))
+        table.add_row(*row)
+    parts: list[Any] = [table]
+    if due_topics and cards:
+        due_table = Table(title=_t("due_title", lang))
+        due_table.add_column(_t("topic", lang))
+        due_table.add_column(_t("since", lang), justify="right")
+        for t in due_topics:
+            due_table.add_row(course.title(t, lang), cards[t].due.strftime("%Y-%m-%d"))
+        parts.append(due_table)
+    return Group(*parts)
+
+
+def plan(
+    profile: Annotated[Path, typer.Option("--profile", "-p", help="Profile YAML file.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
+    mastery: Annotated[
+        Path | None, typer.Option("--mastery", "-m", help="Mastery JSON (from `diagnose --out`).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="zh or en (default: the profile's).")
+    ] = None,
+) -> None:
+    """Make a study plan: the goals' prerequisites, minus what is mastered, packed into weeks."""
+    from pydantic import ValidationError
+
+    from dltutor.course.model import Course
+    from dltutor.learning.knowledge import Mastery
+    from dltutor.learning.planner import make_plan
+    from dltutor.learning.profile import Profile
+
+    if fmt not in ("md", "json"):
+        raise typer.BadParameter("--format must be md or json")
+    _check_lang(lang)
+    try:
+        prof = Profile.load(profile)
+    except (OSError, ValidationError) as e:
+        typer.echo(f"cannot read profile {profile}: {e}", err=True)
+        raise typer.Exit(2) from e
+    p: dict[str, float] = {}
+    if mastery is not None:
+        try:
+            p = Mastery.from_dict(json.loads(mastery.read_text(encoding="utf-8"))).p
+        except (OSError, ValueError, AttributeError) as e:
+            typer.echo(f"cannot read mastery {mastery}: {e}", err=True)
+            raise typer.Exit(2) from e
+    result = make_plan(Course.load(), prof, p)
+    if fmt == "json":
+        text = json.dumps(result.to_json(lang), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = result.to_markdown(lang)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(_t("saved", lang or prof.language, path=out), err=True)
+
+
+def diagnose(
+    max_items: Annotated[
+        int, typer.Option("--max-items", "-n", min=1, help="At most this many questions.")
+    ] = 20,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en.")] = None,
+    profile: Annotated[
+        Path | None, typer.Option("--profile", "-p", help="Profile YAML: its level sets the prior.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the mastery as JSON at the end.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Save the mastery JSON here.")
+    ] = None,
+) -> None:
+    """The adaptive placement quiz: which topics do you already master?"""
+    from dltutor.course.model import Course
+    from dltutor.learning.diagnostic import Diagnostic
+    from dltutor.learning.knowledge import Mastery
+    from dltutor.learning.profile import Profile
+
+    _check_lang(lang)
+    prof = Profile.load(profile) if profile else None
+    lang = lang or (prof.language if prof else "zh")
+    course = Course.load()
+    d = Diagnostic(course, max_items=max_items, lang=lang, profile=prof)
+    con = Console(stderr=as_json)  # with --json, stdout carries only the JSON
+    con.print(_t("intro", lang, n=max_items))
+    try:
+        while (item := d.next_item()) is not None:
+            d.record(item.id, _ask(con, course, item, d.items_used + 1, lang))
+    except (KeyboardInterrupt, EOFError):
+        con.print(f"\n{_t('stopped', lang)}")
+    result = d.mastery()
+    if out is not None:
+        out.write_text(
+            json.dumps(Mastery(result).to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    con.print(mastery_report(course, result, lang, mastered_at=0.5))
+    if out is not None:
+        con.print(_t("saved", lang, path=out))
+        con.print(_t("next", lang, path=out))
+
+
+def _ask(con: Console, course: Course, item: QuizItem, number: int, lang: str) -> bool:
+    """Show one item, read the answer, say whether it was right; True if it was."""
+    text = item.text.get(lang) or next(iter(item.text.values()))
+    options = list(text.get("options") or [])
+    body = str(text["question"])
+    if options:
+        body += "\n\n" + "\n".join(f"  {i}. {o}" for i, o in enumerate(options, 1))
+    con.print(
+        Panel(body, title=_t("question", lang, i=number, topic=course.title(item.topic, lang)))
+    )
+    if options:
+        prompt = "answer_probe" if item.type == "probe" else "answer_mcq"
+        reply = con.input(_t(prompt, lang, n=len(options)) + " > ").strip()
+        if item.type == "probe":  # a yes/no self-assessment: option 1 is yes
+            reply = PROBE_REPLIES.get(reply.lower(), reply)
+        chosen = int(reply) - 1 if reply.isdigit() and 1 <= int(reply) <= len(options) else None
+        correct = chosen is not None and item.is_correct(chosen, lang)
+        answer_text = options[int(text["answer"])]
+        why_wrong = list(text.get("why_wrong") or [])
+        why = why_wrong[chosen] if chosen is not None and chosen < len(why_wrong) else None
+    else:
+        reply = con.input(_t("answer_short", lang) + " > ").strip()
+        correct = reply not in ("", "?", "？") and item.is_correct(reply, lang)
+        answer_text, why = str(text["answer"]), None
+    con.print(
+        _t("right", lang) if correct else _t("wrong", lang), style="green" if correct else "red"
+    )
+    if not correct and item.type != "probe":
+        con.print(_t("correct_was", lang, a=answer_text))
+        if why:
+            con.print(str(why))
+    if text.get("explanation"):
+        con.print(f"[dim]{text['explanation']}[/dim]")
+    return correct
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("zh", "en"):
+        typer.echo("--lang must be zh or en", err=True)
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
+    app.command("plan")(plan)
+    app.command("diagnose")(diagnose)
