@@ -206,7 +206,9 @@ def detect() -> Isolation:
     bwrap = shutil.which("bwrap")
     level = "rlimits"
     if forced != "rlimits" and bwrap:
-        cmd = [*(_drop(base) if uid_drop else []), bwrap]
+        # probe under a uid of its own, outside the pool: a grader elsewhere may be sweeping
+        # the pool's uids at this very moment
+        cmd = [*(_drop(base + SLOTS) if uid_drop else []), bwrap]
         cmd += bwrap_args(python, tuple(binds), 8, 8) + [python, "-I", "-c", "import numpy"]
         if _try(cmd):
             level = "bwrap"

@@ -26,6 +26,7 @@ class GradeResult:
     timings: dict[str, float] = field(default_factory=dict)
     output: str = ""  # what the learner's code printed (capped)
     isolation: str = ""  # the isolation level it ran under
+    leftover_processes: int = 0  # processes of the run alive after clean-up (0 unless a bug)
 
     @property
     def failed_tests(self) -> list[TestResult]:

@@ -72,6 +72,9 @@ def grade(
         res.timings["learner"] = check.learner_seconds
     finally:
         sb.close()
+        res.leftover_processes = sb.leftover
+        if sb.leftover:
+            log.error("grading %s left %d processes behind", ex.id, sb.leftover)
         res.output = sb.output_text()
         res.timings["total"] = time.perf_counter() - t_start
         res.timings.setdefault("startup", res.timings["total"])

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from dltutor.grader import stub
-from dltutor.grader.isolation import SLOTS, THREAD_VARS, Isolation, bwrap_args
+from dltutor.grader.isolation import SLOTS, THREAD_VARS, Isolation, bwrap_args, uid_base
 from dltutor.grader.limits import Limits
 
 
@@ -54,7 +54,11 @@ class _Slots:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._held: set[int] = set()
-        self._dir = Path(tempfile.gettempdir()) / f"dltutor-grader-slots-{os.geteuid()}"
+        # A fixed place, not $TMPDIR: every grader on the machine must see the same locks, or
+        # two of them could run (and sweep) the same uid at once.
+        run_lock = Path("/run/lock")
+        base = run_lock if os.geteuid() == 0 and run_lock.is_dir() else Path("/tmp")
+        self._dir = base / f"dltutor-grader-slots-{os.geteuid()}"
 
     def acquire(self, timeout: float = 60.0) -> tuple[int, IO[bytes]]:
         self._dir.mkdir(mode=0o700, exist_ok=True)
@@ -64,7 +68,7 @@ class _Slots:
                 with self._lock:
                     if slot in self._held:
                         continue
-                    f = open(self._dir / f"slot-{slot}.lock", "wb")  # noqa: SIM115
+                    f = open(self._dir / f"uid-{uid_base() + slot}.lock", "wb")  # noqa: SIM115
                     try:
                         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     except OSError:
@@ -113,13 +117,27 @@ def uid_processes(uid: int) -> list[int]:
     return pids
 
 
+def group_processes(pgid: int) -> list[int]:
+    """Pids of the live processes in process group `pgid`."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if fields[0] not in "ZX" and int(fields[2]) == pgid:
+                pids.append(int(entry.name))
+    return pids
+
+
 def _sweep_until_gone(uid: int, timeout: float = 5.0) -> None:
     """Kill the uid's processes until none is left, so the next run starts from nothing."""
     deadline = time.monotonic() + timeout
-    sweep_uid(uid)
     while uid_processes(uid) and time.monotonic() < deadline:
-        time.sleep(0.01)
         sweep_uid(uid)
+        time.sleep(0.005)
 
 
 # ---- the process -------------------------------------------------------------------------
@@ -136,6 +154,7 @@ class Sandbox:
         self.output = bytearray()
         self.output_bytes = 0  # everything it printed, kept or not
         self.killed_for: str | None = None
+        self.leftover = 0  # processes of the run still alive after clean-up (should be 0)
         self._slot: tuple[int, IO[bytes]] | None = None
         self._uid: int | None = None
         self._workdir: str | None = None
@@ -157,7 +176,7 @@ class Sandbox:
         if self.iso.uid_drop:
             self._slot = SLOT_POOL.acquire()
             self._uid = self.iso.uid_base + self._slot[0]
-            sweep_uid(self._uid)  # leftovers from a grader that crashed
+            _sweep_until_gone(self._uid)  # leftovers from a grader that crashed
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -217,9 +236,13 @@ class Sandbox:
                 end = time.monotonic() + 0.5
                 while not self._exited() and time.monotonic() < end:
                     time.sleep(0.005)
+            pgid = self.proc.pid
             self.close_process()
             if self._uid is not None:
                 _sweep_until_gone(self._uid)
+                self.leftover = len(uid_processes(self._uid))  # checked while the uid is ours
+            else:
+                self.leftover = len(group_processes(pgid))
         for fd in (self._req_w, self._resp_r):
             if fd >= 0:
                 os.close(fd)
