@@ -183,6 +183,11 @@ def run_block(block: CodeBlock, timeout: float = RUN_TIMEOUT_S) -> str | None:
                     "MPLBACKEND": "Agg",
                     "PYTHONHASHSEED": "0",
                     "HOME": tmp,
+                    # two blocks run at once on two cores: one thread each, or torch and BLAS
+                    # oversubscribe the CPU and small training loops crawl
+                    "OMP_NUM_THREADS": "1",
+                    "OPENBLAS_NUM_THREADS": "1",
+                    "MKL_NUM_THREADS": "1",
                 },
             )
         except subprocess.TimeoutExpired:
