@@ -1,0 +1,382 @@
+"""The teaching loop in a conversation: the policy decides, dltutor or the model speaks.
+
+One call to `Teacher.turn()` takes the learner's message (or none, to begin), judges it when
+it answers a question the tutor asked, grades it when it is code for the current exercise,
+asks the policy for the next move, and carries the move out — continuing through moves that
+need no answer (an explanation flows into its check question) until the tutor waits for the
+learner. Fixed course material (questions, exercises, hints) is dltutor's own text; the model
+explains and answers free questions, grounded in the lesson. Everything lands in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from dltutor import prompts
+from dltutor.chat import Chat
+from dltutor.course.model import Course
+from dltutor.learning.policy import Intent, LoopState, Move, classify, decide
+from dltutor.llm.types import Delta, Message
+from dltutor.store import repo
+from dltutor.tutor import record
+from dltutor.tutor.judge import Judgement, judge
+from dltutor.tutor.texts import say
+
+WAITS = {
+    "probe_prerequisite",
+    "ask_check_question",
+    "give_exercise",
+    "give_hint",
+    "give_solution",
+    "answer_question",
+    "review",
+}
+MAX_MOVES_PER_TURN = 4
+_CODE = re.compile(r"```(?:python|py)?\s*\n(.*?)```", re.S)
+
+
+@dataclass
+class TurnResult:
+    """What a turn did, for callers that show more than the text (web badges, tests)."""
+
+    moves: list[Move] = field(default_factory=list)
+    judgement: Judgement | None = None
+    grade: Any = None
+    message_ids: list[int] = field(default_factory=list)
+    asked: dict[str, Any] | None = None  # the question the tutor now waits an answer to
+
+
+class Teacher:
+    def __init__(self, chat: Chat, course: Course | None = None) -> None:
+        self.chat = chat
+        self.course = course or Course.load()
+        self.client = chat._client
+        self.last = TurnResult()
+
+    # ---- conversations ----------------------------------------------------------------------
+    def begin(self, *, learner_id: int, topic: str, lang: str = "zh") -> int:
+        """A new conversation that teaches `topic`; returns its id. Call `turn()` to start."""
+        if topic not in self.course:
+            raise LookupError(f"unknown topic {topic!r}")
+        with self.chat.sessions() as db, db.begin():
+            conv = repo.create_conversation(
+                db,
+                learner_id=learner_id,
+                title=self.course.title(topic, lang),
+                lang=lang,
+                topic=topic,
+            )
+            conv.state = {"loop": LoopState(topic).to_dict(), "lang": lang, "asked": None}
+            return conv.id
+
+    def _state(self, learner_id: int, conversation_id: int) -> dict[str, Any]:
+        with self.chat.sessions() as db:
+            conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
+            if conv is None or "loop" not in (conv.state or {}):
+                raise LookupError(f"no teaching conversation {conversation_id}")
+            return dict(conv.state)
+
+    def _save_state(self, learner_id: int, conversation_id: int, state: dict[str, Any]) -> None:
+        with self.chat.sessions() as db, db.begin():
+            conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
+            if conv is not None:
+                conv.state = state
+                conv.topic = state["loop"]["topic"]
+
+    # ---- one turn ---------------------------------------------------------------------------
+    async def turn(
+        self, *, learner_id: int, conversation_id: int, text: str | None = None
+    ) -> AsyncIterator[Delta]:
+        self.last = result = TurnResult()
+        st = self._state(learner_id, conversation_id)
+        loop, lang, asked = LoopState.from_dict(st["loop"]), st.get("lang", "zh"), st.get("asked")
+        intent: Intent | None = None
+        score: float | None = None
+        passed: bool | None = None
+        if text is not None:
+            with self.chat.sessions() as db, db.begin():
+                conv = repo.get_conversation(
+                    db, learner_id=learner_id, conversation_id=conversation_id
+                )
+                assert conv is not None
+                repo.add_message(db, conversation=conv, role="user", content=text)
+            code = _code_in(text)
+            if loop.awaiting == "exercise" and loop.exercise and code:
+                passed = await self._grade(
+                    learner_id, conversation_id, loop.exercise, code, lang, result
+                )
+                async for d in self._say(
+                    learner_id, conversation_id, result, self._grade_text(result.grade, lang)
+                ):
+                    yield d
+            else:
+                intent = classify(text)
+                if asked and intent in (Intent.ANSWER, Intent.DONT_KNOW):
+                    j = await self._judge(
+                        learner_id, asked, text if intent == Intent.ANSWER else "", lang
+                    )
+                    result.judgement = j
+                    async for d in self._say(
+                        learner_id,
+                        conversation_id,
+                        result,
+                        say("feedback", lang, score=j.score, feedback=j.feedback),
+                    ):
+                        yield d
+                    if asked["kind"] == "review":
+                        intent, asked = Intent.CONTINUE, None
+                    else:
+                        score, asked = j.score, None
+        for _ in range(MAX_MOVES_PER_TURN):
+            with self.chat.sessions() as db:
+                rec = record.load_record(db, learner_id)
+            due = record.reviews.due(rec.cards) if loop.step == "next" else []
+            move, loop = decide(
+                self.course,
+                rec.mastery.p,
+                loop,
+                intent=intent,
+                score=score,
+                passed=passed,
+                due_reviews=due,
+                lang=lang,
+                hints_available=self._hints(loop.exercise),
+            )
+            result.moves.append(move)
+            intent = score = passed = None
+            result.asked = None
+            async for d in self._carry_out(move, learner_id, conversation_id, lang, result):
+                yield d
+            asked = result.asked
+            if move.kind in WAITS:
+                break
+        self._save_state(
+            learner_id, conversation_id, {"loop": loop.to_dict(), "lang": lang, "asked": asked}
+        )
+
+    # ---- carrying out a move ----------------------------------------------------------------
+    async def _carry_out(
+        self, move: Move, learner_id: int, conv: int, lang: str, result: TurnResult
+    ) -> AsyncIterator[Delta]:
+        c, p = self.course, move.payload
+        if move.kind == "probe_prerequisite":
+            pre = p["prerequisite"]
+            q, rubric = self._question(pre, lang, 0)
+            text = say(
+                "probe",
+                lang,
+                prereq=c.title(pre, lang),
+                topic=c.title(move.topic, lang),
+                question=q,
+            )
+            result.asked = {"kind": "probe", "topic": pre, "question": q, "rubric": rubric}
+        elif move.kind == "ask_check_question":
+            q, rubric = self._question(move.topic, lang, int(p.get("index", 0)))
+            text = say("check_again" if p.get("repeat") else "check", lang, question=q)
+            result.asked = {"kind": "check", "topic": move.topic, "question": q, "rubric": rubric}
+        elif move.kind == "review":
+            q, rubric = self._question(move.topic, lang, 0)
+            text = say("review", lang, title=c.title(move.topic, lang), question=q)
+            result.asked = {"kind": "review", "topic": move.topic, "question": q, "rubric": rubric}
+        elif move.kind == "give_exercise":
+            ex = self._exercise(p["exercise"])
+            text = say(
+                "exercise",
+                lang,
+                id=ex.id,
+                title=ex.title.get(lang, ex.id),
+                statement=ex.statement.get(lang, ""),
+            )
+        elif move.kind == "give_hint":
+            ex = self._exercise(p["exercise"])
+            level = int(p["level"])
+            hint = ex.hints[min(level, len(ex.hints)) - 1].get(lang, "")
+            text = say("hint", lang, level=level, of=p.get("of", len(ex.hints)), hint=hint)
+            if p.get("repeat") and p.get("attempts_before_solution"):
+                text += say("hint_more", lang, n=p["attempts_before_solution"])
+        elif move.kind == "give_solution":
+            text = say("solution", lang, code=self._exercise(p["exercise"]).reference_source())
+        elif move.kind == "advance":
+            key = "finished" if p.get("finished") else "resume" if p.get("resume") else "advance"
+            text = say(key, lang, title=c.title(move.topic, lang))
+        elif move.kind == "explain":
+            if p.get("detour_from"):
+                async for d in self._say(
+                    learner_id,
+                    conv,
+                    result,
+                    say(
+                        "detour",
+                        lang,
+                        prereq=c.title(move.topic, lang),
+                        topic=c.title(p["detour_from"], lang),
+                    ),
+                ):
+                    yield d
+            async for d in self._explain(move, learner_id, conv, lang, result):
+                yield d
+            return
+        elif move.kind == "answer_question":
+            async for d in self._answer(learner_id, conv, lang, result):
+                yield d
+            return
+        else:  # a move this version does not know: say nothing rather than guess
+            return
+        async for d in self._say(
+            learner_id, conv, result, text, {"move": move.kind, "topic": move.topic}
+        ):
+            yield d
+
+    async def _say(
+        self,
+        learner_id: int,
+        conv: int,
+        result: TurnResult,
+        text: str,
+        meta: dict[str, Any] | None = None,
+    ) -> AsyncIterator[Delta]:
+        result.message_ids.append(
+            self.chat.say(learner_id=learner_id, conversation_id=conv, text=text, meta=meta)
+        )
+        yield Delta("answer", text + "\n\n")
+
+    async def _explain(
+        self, move: Move, learner_id: int, conv: int, lang: str, result: TurnResult
+    ) -> AsyncIterator[Delta]:
+        topic = self.course[move.topic]
+        lesson = topic.lessons.get(lang) or next(iter(topic.lessons.values()), None)
+        sections = (
+            [lesson.sections.get(k, "") for k in ("intuition", "idea", "example")] if lesson else []
+        )
+        if self.client is None or lesson is None:
+            body = say("no_model_explain", lang) + "\n\n" + "\n\n".join(s for s in sections if s)
+            async for d in self._say(
+                learner_id,
+                conv,
+                result,
+                body,
+                {"move": "explain", "citations": [f"{topic.id} · lesson"]},
+            ):
+                yield d
+            return
+        focus = ""
+        if move.payload.get("focus_check_question") is not None:
+            q, _ = self._question(move.topic, lang, int(move.payload["focus_check_question"]))
+            focus = say("focus", lang, question=q)
+        ask = prompts.load("explain", lang).format(
+            title=self.course.title(move.topic, lang),
+            depth=move.depth,
+            depth_hint=say(f"depth.{move.depth}", lang),
+            focus=focus,
+            topic=move.topic,
+            lesson="\n\n".join(sections)[:6000],
+        )
+        msgs = [Message("system", prompts.load("tutor", lang)), Message("user", ask)]
+        turn = self.chat.open_reply(learner_id=learner_id, conversation_id=conv)
+        turn.citations = [f"{topic.id} · lesson"]
+        result.message_ids.append(turn.assistant_message_id)
+        async for d in self.chat.send(turn, lang=lang, prompt=msgs):
+            yield d
+        yield Delta("answer", "\n\n")
+
+    async def _answer(
+        self, learner_id: int, conv: int, lang: str, result: TurnResult
+    ) -> AsyncIterator[Delta]:
+        if self.client is None:
+            from dltutor.course.answer import answer_offline
+
+            with self.chat.sessions() as db:
+                msgs = repo.list_messages(db, learner_id=learner_id, conversation_id=conv)
+            question = next((m.content for m in reversed(msgs) if m.role == "user"), "")
+            async for d in self._say(learner_id, conv, result, answer_offline(question, lang).text):
+                yield d
+            return
+        turn = self.chat.open_reply(learner_id=learner_id, conversation_id=conv)
+        result.message_ids.append(turn.assistant_message_id)
+        async for d in self.chat.send(turn, lang=lang):
+            yield d
+        yield Delta("answer", "\n\n")
+
+    # ---- judging and grading ----------------------------------------------------------------
+    async def _judge(
+        self, learner_id: int, asked: dict[str, Any], answer: str, lang: str
+    ) -> Judgement:
+        j = await judge(
+            self.client if answer else None, asked["question"], asked["rubric"], answer, lang
+        )
+        with self.chat.sessions() as db, db.begin():
+            record.apply_judgement(
+                db,
+                self.course,
+                learner_id,
+                asked["topic"],
+                j.score,
+                question=asked["question"],
+                answer=answer,
+                feedback=f"[{j.method}] {j.feedback}",
+            )
+        return j
+
+    async def _grade(
+        self, learner_id: int, conv: int, exercise: str, code: str, lang: str, result: TurnResult
+    ) -> bool:
+        from dltutor.grader import grade
+
+        res = await asyncio.to_thread(grade, exercise, code, lang=lang)
+        with self.chat.sessions() as db, db.begin():
+            record.apply_grade(db, self.course, learner_id, res, code)
+        result.grade = res
+        return bool(res.passed)
+
+    def _grade_text(self, res: Any, lang: str) -> str:
+        if res.passed:
+            return say("passed", lang, id=res.exercise)
+        failures = (
+            "\n".join(f"- `{t.name}`: {t.message}" for t in res.failed_tests[:5])
+            or f"- {res.error}"
+        )
+        return say("exercise_again", lang, id=res.exercise, failures=failures)
+
+    # ---- course data ------------------------------------------------------------------------
+    def _question(self, topic: str, lang: str, index: int) -> tuple[str, str]:
+        """A check question of the topic's lesson (falling back to a quiz question)."""
+        t = self.course[topic]
+        lesson = t.lessons.get(lang) or next(iter(t.lessons.values()), None)
+        if lesson and lesson.check_questions:
+            q = lesson.check_questions[index % len(lesson.check_questions)]
+            return q.question, q.rubric
+        if t.quiz:
+            item = t.quiz[index % len(t.quiz)]
+            data = item.text.get(lang) or next(iter(item.text.values()))
+            return str(data["question"]), str(data.get("explanation", ""))
+        title = self.course.title(topic, lang)
+        return (
+            f"用你自己的话说说：{title} 是什么？"
+            if lang == "zh"
+            else f"In your own words: what is {title}?"
+        ), title
+
+    def _exercise(self, exercise_id: str) -> Any:
+        from dltutor.grader import get_exercise
+
+        return get_exercise(exercise_id)
+
+    def _hints(self, exercise_id: str | None) -> int:
+        if not exercise_id:
+            return 3
+        try:
+            return len(self._exercise(exercise_id).hints)
+        except KeyError:
+            return 3
+
+
+def _code_in(text: str) -> str | None:
+    """A code submission: a fenced block, or text that defines a function."""
+    m = _CODE.search(text)
+    if m:
+        return m.group(1)
+    return text if re.search(r"^\s*def \w+\(", text, re.M) else None

@@ -1,0 +1,79 @@
+"""What the teaching loop says itself (not the model), in Chinese and English."""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "probe": {
+        "en": "Before we build on **{prereq}**, a quick check of what it rests on:\n\n**{question}**",
+        "zh": "在讲 **{topic}** 之前，先确认一下它依赖的前置知识 **{prereq}**：\n\n**{question}**",
+    },
+    "detour": {
+        "en": "It looks like **{prereq}** needs some work first, so let's take it now and come back to **{topic}** afterwards.",
+        "zh": "看起来 **{prereq}** 还需要先补一补，我们先学它，之后再回到 **{topic}**。",
+    },
+    "check": {
+        "en": 'Check question: **{question}**\n\n*(Answer in your own words; "I don\'t know" is a fine answer.)*',
+        "zh": '检验问题：**{question}**\n\n*（用你自己的话回答；说"不知道"也完全可以。）*',
+    },
+    "check_again": {
+        "en": "Let's try that question again: **{question}**",
+        "zh": "我们再试一次这个问题：**{question}**",
+    },
+    "feedback": {
+        "en": "**Score {score:.0%}.** {feedback}",
+        "zh": "**得分 {score:.0%}。** {feedback}",
+    },
+    "exercise": {
+        "en": "### Exercise `{id}`: {title}\n\n{statement}\n\nWrite it in a file and submit it here (paste the code) or run `dltutor exercise grade {id} FILE.py`. Ask for a hint any time.",
+        "zh": "### 练习 `{id}`：{title}\n\n{statement}\n\n把代码写在文件里，粘贴到这里提交，或运行 `dltutor exercise grade {id} FILE.py`。随时可以要提示。",
+    },
+    "exercise_again": {
+        "en": "Not yet — have another go at `{id}`. Tests that failed:\n\n{failures}",
+        "zh": "还没通过，再试一次 `{id}`。未通过的测试：\n\n{failures}",
+    },
+    "passed": {
+        "en": "✅ `{id}` passes every test. Well done!",
+        "zh": "✅ `{id}` 通过了全部测试，做得好！",
+    },
+    "hint": {"en": "💡 Hint {level}/{of}: {hint}", "zh": "💡 提示 {level}/{of}：{hint}"},
+    "hint_more": {
+        "en": "\n\n(You have seen every hint. After {n} more failed attempt(s), ask again and I will show a solution.)",
+        "zh": "\n\n（提示已经全部给出。再失败 {n} 次后再次请求，我会给出参考答案。）",
+    },
+    "solution": {
+        "en": "You have worked hard on this one. Here is a reference solution — read it, then close it and write your own:\n\n```python\n{code}```",
+        "zh": "你在这道题上已经很努力了。下面是参考答案——读懂后合上它，自己再写一遍：\n\n```python\n{code}```",
+    },
+    "advance": {"en": "Next topic: **{title}**.", "zh": "下一个主题：**{title}**。"},
+    "resume": {
+        "en": "Back to **{title}**, now that its groundwork is in place.",
+        "zh": "前置知识补好了，回到 **{title}**。",
+    },
+    "finished": {
+        "en": "🎉 You have finished everything in your plan!",
+        "zh": "🎉 你已经完成了计划中的全部内容！",
+    },
+    "review": {
+        "en": "🔁 Time to review **{title}** (due today): **{question}**",
+        "zh": "🔁 该复习 **{title}** 了（今天到期）：**{question}**",
+    },
+    "no_model_explain": {
+        "en": "*(No language model is configured, so here is the lesson itself.)*",
+        "zh": "*（未配置语言模型，以下直接给出课程内容。）*",
+    },
+    "depth.shallow": {"en": "brief: the learner mostly knows it", "zh": "简要：学习者基本掌握"},
+    "depth.normal": {"en": "standard", "zh": "标准"},
+    "depth.deep": {
+        "en": "from scratch, step by step: the learner is new to it",
+        "zh": "从零开始、循序渐进：学习者是初学",
+    },
+    "focus": {
+        "en": 'The learner could not answer: "{question}". Make sure the explanation covers that.',
+        "zh": "学习者没能答好这个问题：「{question}」。讲解中务必覆盖这一点。",
+    },
+}
+
+
+def say(key: str, lang: str, **kw: object) -> str:
+    entry = TEXT[key]
+    return (entry.get(lang) or entry["en"]).format(**kw)
