@@ -1,0 +1,173 @@
+"""Answers from the course alone, and retrieved course context for model prompts.
+
+`answer_offline` is what `dltutor ask --llm none` says: no model at all, just the sections that
+search finds, quoted (trimmed at paragraph boundaries) with a citation each, and a note in the
+learner's language saying so. `format_citations` turns the same hits into a context block for
+a model's prompt, with the citation labels the model is asked to repeat.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dltutor.course.search import Hit, SearchIndex, get_index, query_lang, trim
+
+# Sections that explain; check questions (their rubrics give answers away) and reading lists
+# are not quoted as answers.
+EXPLAINING = ("intuition", "idea", "example", "misconceptions")
+
+# How much of each quoted section to keep (characters): Chinese says more per character.
+BUDGET = {"zh": 450, "en": 900}
+
+# Below this IDF-weighted share of the question's words found in the best topic, say the course
+# may not cover the question, rather than pretend.
+MIN_COVERAGE = 0.5
+
+NOTES = {
+    "zh": (
+        "以下内容摘自课程，没有使用语言模型，所以不是针对你的问题专门写的回答。"
+        "接入一个模型（如 Ollama、vLLM 或云端 API）可以获得真正的辅导。"
+    ),
+    "en": (
+        "This answer is quoted from the course; no language model was used, so it is not "
+        "written for your exact question. Connect a model (Ollama, vLLM, a cloud API) for "
+        "real tutoring."
+    ),
+}
+WEAK = {
+    "zh": "课程里似乎没有直接回答这个问题的内容，下面是最接近的部分。",
+    "en": "The course does not seem to answer this directly; these are the closest parts.",
+}
+NOTHING = {
+    "zh": "课程里没有找到与这个问题相关的内容。换个说法试试，或用 `dltutor search` 搜索关键词。",
+    "en": "Nothing in the course matches this question. Try other words, or `dltutor search`.",
+}
+MORE = {"zh": "完整课程：", "en": "Full lesson: "}
+
+
+def citation(hit: Hit) -> str:
+    """The label the tutor cites: `[math.vectors_dot_product · Intuition]`."""
+    return f"[{hit.topic} · {hit.section}]"
+
+
+@dataclass
+class OfflineAnswer:
+    question: str
+    lang: str
+    text: str  # Markdown: note, then each excerpt followed by its citation
+    note: str
+    citations: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    confident: bool = False  # the best section shares enough words with the question
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (hits without their full section text)."""
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "text": self.text,
+            "note": self.note,
+            "citations": self.citations,
+            "confident": self.confident,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+_FENCE_OPEN = re.compile(r"^```")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.M)
+
+
+def _blocks(markdown: str) -> list[str]:
+    """Blank-line separated blocks, keeping fenced code and display math in one piece."""
+    blocks: list[str] = []
+    buf: list[str] = []
+    in_fence = in_math = False
+    for line in markdown.splitlines():
+        if _FENCE_OPEN.match(line.strip()):
+            in_fence = not in_fence
+        elif not in_fence and line.strip() == "$$":
+            in_math = not in_math
+        if not line.strip() and not in_fence and not in_math:
+            if buf:
+                blocks.append("\n".join(buf))
+                buf = []
+            continue
+        buf.append(line)
+    if buf:
+        blocks.append("\n".join(buf))
+    return blocks
+
+
+def excerpt(markdown: str, budget: int) -> str:
+    """The section's opening blocks up to `budget` characters, cut at a block boundary.
+
+    The first block is always kept (trimmed at a sentence end if it alone is too long); a block
+    that would overflow ends the excerpt with an ellipsis rather than being cut mid-formula.
+    """
+    # Headings inside a quoted section would outrank the answer's own; make them bold text.
+    blocks = [
+        _HEADING.sub(r"**\1**", b) if not b.startswith("```") else b for b in _blocks(markdown)
+    ]
+    if not blocks:
+        return ""
+    out = [blocks[0] if len(blocks[0]) <= budget else trim(blocks[0], budget)]
+    used = len(out[0])
+    for block in blocks[1:]:
+        if used + len(block) > budget:
+            out.append("…")
+            break
+        out.append(block)
+        used += len(block)
+    return "\n\n".join(out)
+
+
+def answer_offline(
+    question: str, lang: str | None = None, k: int = 3, index: SearchIndex | None = None
+) -> OfflineAnswer:
+    """The course's own answer: the k best explaining sections, quoted, each cited."""
+    index = index or get_index()
+    lang = lang or query_lang(question)
+    hits = index.search(question, k=k, lang=lang, sections=EXPLAINING)
+    if not hits:
+        return OfflineAnswer(question, lang, NOTHING[lang], NOTHING[lang])
+    best_topic_text = "\n".join(d.text for d in index.docs if d.topic == hits[0].topic)
+    confident = index.coverage(question, best_topic_text) >= MIN_COVERAGE
+    note = NOTES[lang] if confident else WEAK[lang] + NOTES[lang]
+    parts = [f"> {note}"]
+    for n, hit in enumerate(hits):
+        title = index.title(hit.topic, hit.lang)
+        budget = BUDGET[hit.lang] if n == 0 else BUDGET[hit.lang] // 2
+        parts.append(f"### {title} · {hit.section}")
+        parts.append(excerpt(hit.text, budget))
+        parts.append(citation(hit))
+    parts.append(MORE[lang] + ", ".join(f"`dltutor lesson {h.topic}`" for h in hits))
+    return OfflineAnswer(
+        question=question,
+        lang=lang,
+        text="\n\n".join(parts),
+        note=note,
+        citations=[citation(h) for h in hits],
+        hits=hits,
+        confident=confident,
+    )
+
+
+def format_citations(hits: list[Hit], max_chars: int = 1200) -> str:
+    """Retrieved sections as a prompt context block: each headed by the label to cite.
+
+    The model is meant to answer from these and cite the labels it used, e.g.
+    "... [attn.self_attention · The idea]".
+    """
+    blocks = []
+    for hit in hits:
+        body = excerpt(hit.text, max_chars) if hit.text else hit.snippet
+        blocks.append(f"{citation(hit)}\n{body}")
+    return "\n\n".join(blocks)
+
+
+def ground(question: str, lang: str, k: int = 3) -> tuple[str, list[str]]:
+    """The chat's grounder: (context block for the prompt, citation labels), from course search."""
+    hits = get_index().search(question, k=k, lang=lang, sections=EXPLAINING)
+    return format_citations(hits), [citation(h) for h in hits]

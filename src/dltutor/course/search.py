@@ -1,0 +1,491 @@
+"""Search over the course: which lesson sections answer a learner's question?
+
+Shown documents are lesson sections, in both languages. Three more kinds of document per topic
+and language are only scored, never shown: the whole lesson, its titles (topics.yaml's and the
+lesson's H1), and an "about" document (id words, area, objectives, quiz and check questions),
+which tell which topic a question is about even when no single section words it the same way.
+
+Scoring, per query (see `SearchIndex.search`):
+1. Each kind has its own BM25 over word tokens and over subword tokens (Chinese bigrams,
+   English prefixes; see `search_tokens`), so rarity is judged within the kind. Each score is
+   divided by the best of its kind; a document scores `words + SUBWORD_WEIGHT * subwords`,
+   times its section's weight.
+2. A topic adds up its best document of each kind, weighted by KIND_WEIGHT; documents in the
+   other language count OTHER_LANG_WEIGHT as much (English terms in a Chinese question match
+   English lessons well).
+3. Hits are the best section of each topic (in the query's language when that lesson exists),
+   best topic first; further sections of the same topics follow only after every topic with a
+   score has had its turn (diverse top-k).
+
+The weights were chosen on tests/course/search_questions.yaml, but they are not finely fitted:
+across a grid of 108 settings, recall@1 stayed within 0.92-0.97 and recall@3 within 0.98-0.99
+(180 questions, 62 topics with lessons); scoring titles separately mattered most. Building analyses every lesson with jieba (seconds); the CLI would pay that
+on every call, so the index is cached under `$DLTUTOR_HOME/cache/`, keyed by a hash of the
+course files and INDEX_VERSION (loading takes ~60 ms).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import shutil
+import tempfile
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from dltutor.course.model import LANGS, SECTIONS, Course, data_dir
+from dltutor.course.search_tokens import (
+    COURSE_TERMS,
+    Analyzer,
+    discover_vocabulary,
+    expand_abbreviations,
+    is_chinese,
+    title_terms,
+)
+
+INDEX_VERSION = "2"  # bump when tokenization or the document layout changes
+
+SUBWORD_WEIGHT = 0.5
+OTHER_LANG_WEIGHT = 0.7
+EXPANSION_WEIGHT = 0.3
+# A topic's score adds up its best document of each kind (each kind normalized on its own).
+KIND_WEIGHT = {"section": 1.0, "lesson": 1.0, "about": 1.5, "title": 1.0}
+# Sections that explain carry a question's topic best; reading lists least.
+SECTION_WEIGHT = {
+    "intuition": 1.0,
+    "idea": 1.0,
+    "example": 0.9,
+    "misconceptions": 0.9,
+    "check": 0.8,
+    "reading": 0.5,
+}
+# Which section to show for a topic: the best-matching one, but reading lists and check
+# questions (whose rubrics give answers away) must match clearly better to be picked.
+SHOW_PREFERENCE = {"check": 0.6, "reading": 0.3}
+ABOUT = "about"  # the key of a topic's about document: title, objectives, quiz questions
+LESSON = "lesson"  # the key of a whole lesson as one document
+TITLE = "title"  # the key of a topic's titles (graph and lesson) in one language
+KINDS = ("section", LESSON, ABOUT, TITLE)
+
+# The area a topic id starts with, named in both languages: the course's own taxonomy says
+# e.g. that nlp.text_representation is where "什么是自然语言处理" starts.
+AREAS = {
+    "math": ("数学", "mathematics"),
+    "compute": ("计算", "computing"),
+    "python": ("Python 编程", "Python programming"),
+    "ai": ("人工智能", "artificial intelligence AI"),
+    "ml": ("机器学习", "machine learning"),
+    "dl": ("深度学习 神经网络", "deep learning neural networks"),
+    "fw": ("深度学习框架", "deep-learning frameworks"),
+    "proj": ("实践项目", "project"),
+    "cnn": ("卷积神经网络 CNN", "convolutional neural networks CNN"),
+    "nlp": ("自然语言处理 NLP", "natural language processing NLP"),
+    "rnn": ("循环神经网络 RNN", "recurrent neural networks RNN"),
+    "attn": ("注意力", "attention"),
+    "tf": ("Transformer", "Transformer"),
+    "llm": ("大语言模型 LLM", "large language models LLM"),
+    "ft": ("微调", "fine-tuning"),
+    "prompt": ("提示", "prompting"),
+    "app": ("大模型应用", "LLM applications"),
+    "adv": ("进阶", "advanced"),
+}
+
+
+@dataclass(frozen=True)
+class Doc:
+    topic: str
+    key: str  # a section key from SECTIONS, or ABOUT
+    lang: str
+    heading: str  # the section heading in `lang`
+    text: str  # Markdown body (what snippets and offline answers quote)
+
+
+@dataclass(frozen=True)
+class Hit:
+    topic: str
+    section: str  # the heading in the lesson's language, e.g. "Intuition" / "直觉与比喻"
+    score: float
+    snippet: str
+    lang: str
+    key: str  # the language-neutral section key, e.g. "intuition"
+    text: str = field(default="", repr=False)  # the section's full Markdown body
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "section": self.section,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "lang": self.lang,
+            "key": self.key,
+        }
+
+
+def course_fingerprint(root: Path) -> str:
+    """A hash of every course file and of the search code's version: the cache key."""
+    h = hashlib.sha256(f"search-index-v{INDEX_VERSION}".encode())
+    files = [root / "topics.yaml", *sorted((root / "topics").glob("*/*"))]
+    for f in files:
+        if f.is_file() and f.suffix in (".md", ".yaml"):
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def course_documents(course: Course) -> list[Doc]:
+    """Lesson sections, plus an about document per language for every topic with a lesson.
+
+    The about documents exist in both languages even when only one lesson has landed: titles,
+    objectives and quiz questions are bilingual, so a Chinese question still finds a topic whose
+    Chinese lesson is missing.
+    """
+    docs: list[Doc] = []
+    for t in course:
+        if not t.lessons:
+            continue
+        for lang in LANGS:
+            lesson = t.lessons.get(lang)
+            sections = lesson.sections if lesson else {}
+            for key, body in sections.items():
+                if key in SECTIONS and body.strip():
+                    docs.append(Doc(t.id, key, lang, SECTIONS[key][lang], body))
+            if lesson:
+                docs.append(Doc(t.id, LESSON, lang, "", lesson.text))
+            title = [t.title.get(lang, ""), lesson.title if lesson else ""]
+            docs.append(Doc(t.id, TITLE, lang, "", "\n".join(x for x in title if x)))
+            about = [
+                t.id.replace(".", " ").replace("_", " "),
+                AREAS.get(t.id.split(".")[0], ("", ""))[0 if lang == "zh" else 1],
+                *t.objectives.get(lang, []),
+                *(q.question(lang) for q in t.quiz if lang in q.text),
+                *(c.question for c in (lesson.check_questions if lesson else [])),
+            ]
+            docs.append(Doc(t.id, ABOUT, lang, "", "\n".join(a for a in about if a)))
+    return docs
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    index = bm25s.BM25(k1=1.2, b=0.75)
+    # An empty document would break bm25s's vocabulary; a placeholder token never matches.
+    index.index([toks or ["\x00"] for toks in corpus], show_progress=False)
+    return index
+
+
+def _document_frequencies(index: bm25s.BM25) -> dict[str, int]:
+    """token -> number of documents containing it, from the index's sparse matrix."""
+    indptr = np.asarray(index.scores["indptr"])
+    counts = np.diff(indptr)  # the matrix is stored by token: one column per vocabulary entry
+    return {tok: int(counts[i]) for tok, i in index.vocab_dict.items() if i < len(counts)}
+
+
+def _scores(index: bm25s.BM25, tokens: list[str]) -> np.ndarray:
+    ids = index.get_tokens_ids(tokens) if tokens else []
+    if not ids:
+        return np.zeros(int(index.scores["num_docs"]), dtype=np.float32)
+    return np.asarray(index.get_scores_from_ids(ids), dtype=np.float32)
+
+
+class SearchIndex:
+    """BM25 over lesson sections (zh and en), with topic-level aggregation.
+
+    Each kind of document (sections, whole lessons, about documents, titles) has its own pair of
+    BM25 indexes, so a word's rarity is judged within its kind: "GPU" is common in lessons but
+    rare, and so telling, among titles.
+    """
+
+    def __init__(
+        self,
+        docs: list[Doc],
+        vocabulary: dict[str, int],
+        fields: dict[str, tuple[bm25s.BM25, bm25s.BM25]],
+        titles: dict[str, dict[str, str]],
+    ) -> None:
+        self.docs = docs
+        self.topic_titles = titles  # topic -> lang -> title
+        self.vocabulary = vocabulary
+        self.analyzer = Analyzer.from_vocabulary(vocabulary)
+        self._fields = fields  # kind -> (word index, subword index) over that kind's documents
+        self._topic = np.array([d.topic for d in docs])
+        self._lang = np.array([d.lang for d in docs])
+        self._kind = np.array([_kind(d.key) for d in docs])
+        self._rows = {k: np.flatnonzero(self._kind == k) for k in KINDS}
+        self._weight = np.array([SECTION_WEIGHT.get(d.key, 1.0) for d in docs], dtype=np.float32)
+        self.topics = sorted(set(self._topic.tolist()))
+        self._df = _document_frequencies(fields[LESSON][0]) if LESSON in fields else {}
+        self._n_lessons = len(self._rows[LESSON])
+
+    def coverage(self, query: str, text: str) -> float:
+        """The IDF-weighted share of the query's words that occur in `text`, in [0, 1].
+
+        Low when the words that make the question specific (rare ones, or ones the course never
+        uses, like 量子 in a question on quantum computing) are missing from the text.
+        """
+        q = set(self.analyzer.words(query))
+        if not q:
+            return 0.0
+        n = self._n_lessons
+        idf = {w: math.log(1 + n / (1 + self._df.get(w, 0))) for w in q}
+        found = q & set(self.analyzer.words(text))
+        return sum(idf[w] for w in found) / sum(idf.values())
+
+    # ---- building and caching ---------------------------------------------------------------
+
+    @classmethod
+    def build(cls, course: Course) -> SearchIndex:
+        docs = course_documents(course)
+        terms = [*COURSE_TERMS, *title_terms(t.title["zh"] for t in course)]
+        vocabulary = discover_vocabulary((d.text for d in docs), terms)
+        analyzer = Analyzer.from_vocabulary(vocabulary)
+        fields = {}
+        for kind in KINDS:
+            texts = [d.text for d in docs if _kind(d.key) == kind]
+            if texts:
+                fields[kind] = (
+                    _bm25([analyzer.words(x) for x in texts]),
+                    _bm25([analyzer.subwords(x) for x in texts]),
+                )
+        titles = {t.id: dict(t.title) for t in course if t.lessons}
+        return cls(docs, vocabulary, fields, titles)
+
+    def title(self, topic: str, lang: str) -> str:
+        return self.topic_titles.get(topic, {}).get(lang) or topic
+
+    def save(self, folder: Path) -> None:
+        """Write the index to `folder` atomically (a temp folder renamed into place)."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
+        try:
+            for kind, (words, subwords) in self._fields.items():
+                words.save(str(tmp / f"{kind}-words"), show_progress=False)
+                subwords.save(str(tmp / f"{kind}-subwords"), show_progress=False)
+            meta = {
+                "version": INDEX_VERSION,
+                "docs": [asdict(d) for d in self.docs],
+                "vocabulary": self.vocabulary,
+                "titles": self.topic_titles,
+                "kinds": list(self._fields),
+            }
+            (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            try:
+                tmp.rename(folder)
+            except OSError:  # another process cached the same index first: keep theirs
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, folder: Path) -> SearchIndex:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("version") != INDEX_VERSION:
+            raise ValueError(f"search index version {meta.get('version')} != {INDEX_VERSION}")
+        docs = [Doc(**d) for d in meta["docs"]]
+        kw: dict[str, Any] = {"show_progress": False, "verbosity": 0}
+        fields = {
+            kind: (
+                bm25s.BM25.load(str(folder / f"{kind}-words"), **kw),
+                bm25s.BM25.load(str(folder / f"{kind}-subwords"), **kw),
+            )
+            for kind in meta["kinds"]
+        }
+        return cls(docs, meta["vocabulary"], fields, meta["titles"])
+
+    @classmethod
+    def load_or_build(
+        cls, root: Path | None = None, cache_dir: Path | None = None, course: Course | None = None
+    ) -> SearchIndex:
+        """The index for the course at `root`, from the cache when the course is unchanged."""
+        root = root or (course.root if course else data_dir())
+        if cache_dir is None:
+            from dltutor.config import get_settings
+
+            cache_dir = get_settings().home / "cache"
+        folder = cache_dir / f"search-{course_fingerprint(root)}"
+        if (folder / "meta.json").is_file():
+            try:
+                return cls.load(folder)
+            except (OSError, ValueError, KeyError, TypeError):
+                shutil.rmtree(folder, ignore_errors=True)  # stale or corrupt: rebuild
+        index = cls.build(course or Course.load(root))
+        try:
+            index.save(folder)
+            for old in cache_dir.glob("search-*"):  # drop indexes of earlier course versions
+                if old != folder and old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # a read-only home still gets an answer, just slower next time
+        return index
+
+    # ---- querying ---------------------------------------------------------------------------
+
+    def doc_scores(self, query: str) -> np.ndarray:
+        """Per-document relevance: word BM25 + weighted subword BM25, each divided by the best
+        score among documents of the same kind, so that kinds of very different lengths mix on
+        one scale; times the section's weight. Spelled-out abbreviations ("cnn" ->
+        convolutional neural network) count EXPANSION_WEIGHT as much as what was typed."""
+        expansion = expand_abbreviations(query)
+        typed = (self.analyzer.words(query), self.analyzer.subwords(query))
+        extra = (self.analyzer.words(expansion), self.analyzer.subwords(expansion))
+        out = np.zeros(len(self.docs), dtype=np.float32)
+        for kind, indexes in self._fields.items():
+            rows = self._rows[kind]
+            for index, tokens, more, weight in zip(
+                indexes, typed, extra, (1.0, SUBWORD_WEIGHT), strict=True
+            ):
+                scores = _scores(index, tokens) + EXPANSION_WEIGHT * _scores(index, more)
+                top = scores.max(initial=0.0)
+                if top > 0:
+                    out[rows] += weight * scores / top
+        return out * self._weight
+
+    def topic_scores(self, query: str, lang: str | None = None) -> dict[str, float]:
+        lang = lang or query_lang(query)
+        scores = self.doc_scores(query)
+        return self._aggregate(scores, lang)
+
+    def _aggregate(self, scores: np.ndarray, lang: str) -> dict[str, float]:
+        """topic -> sum over kinds and languages of its best document's score, weighted."""
+        best: dict[tuple[str, str, str], float] = {}
+        for i in np.flatnonzero(scores > 0):
+            k = (str(self._topic[i]), str(self._lang[i]), str(self._kind[i]))
+            best[k] = max(best.get(k, 0.0), float(scores[i]))
+        out: dict[str, float] = {}
+        for (topic, dlang, kind), s in best.items():
+            share = KIND_WEIGHT[kind] * (1.0 if dlang == lang else OTHER_LANG_WEIGHT)
+            out[topic] = out.get(topic, 0.0) + share * s
+        return out
+
+    def search(
+        self,
+        query: str,
+        k: int = 3,
+        lang: str | None = None,
+        sections: Collection[str] | None = None,
+    ) -> list[Hit]:
+        """The k best sections for `query`, best first, one per topic before any repeats.
+
+        `sections` limits which section keys may be shown (topics are still ranked on all).
+        """
+        lang = lang or query_lang(query)
+        scores = self.doc_scores(query)
+        topic_score = self._aggregate(scores, lang)
+        if not topic_score:
+            return []
+        # Sections to show come from the query's language when that lesson exists.
+        langs_with = {(d.topic, d.lang) for d in self.docs}
+        shown = [
+            i
+            for i, d in enumerate(self.docs)
+            if d.key in SECTIONS
+            and (sections is None or d.key in sections)
+            and d.topic in topic_score
+            and d.lang == (lang if (d.topic, lang) in langs_with else _other(lang))
+        ]
+        # Within a topic, show explanations before check questions and reading lists.
+        shown.sort(
+            key=lambda i: (
+                -topic_score[self.docs[i].topic],
+                -scores[i] * SHOW_PREFERENCE.get(self.docs[i].key, 1.0),
+            )
+        )
+        rounds: dict[str, int] = {}
+        ranked: list[tuple[int, int]] = []  # (round, position) keeps best-first within a round
+        for pos, i in enumerate(shown):
+            r = rounds.get(self.docs[i].topic, 0)
+            rounds[self.docs[i].topic] = r + 1
+            ranked.append((r, pos))
+        ranked.sort()
+        hits = []
+        q_tokens = set(self.analyzer.words(query)) | set(self.analyzer.subwords(query))
+        for r, pos in ranked[:k]:
+            i = shown[pos]
+            d = self.docs[i]
+            score = topic_score[d.topic] if r == 0 else float(scores[i])
+            hits.append(
+                Hit(
+                    topic=d.topic,
+                    section=d.heading,
+                    score=score,
+                    snippet=self.snippet(d.text, q_tokens),
+                    lang=d.lang,
+                    key=d.key,
+                    text=d.text,
+                )
+            )
+        return hits
+
+    def snippet(self, text: str, q_tokens: set[str], limit: int = 160) -> str:
+        """The paragraph sharing most tokens with the query, as plain text, trimmed."""
+        paras = [p for p in _paragraphs(text) if p]
+        if not paras:
+            return ""
+
+        def overlap(p: str) -> int:
+            toks = set(self.analyzer.words(p)) | set(self.analyzer.subwords(p))
+            return len(toks & q_tokens)
+
+        best = max(paras, key=overlap)  # max keeps the first among equals: earlier text wins
+        return trim(best, limit)
+
+
+def _kind(key: str) -> str:
+    return key if key in (ABOUT, LESSON, TITLE) else "section"
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "zh" else "zh"
+
+
+def query_lang(query: str) -> str:
+    return "zh" if is_chinese(query) else "en"
+
+
+_FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+_DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+# Emphasis, code spans, list markers and link targets; single _ and * stay (LaTeX uses them).
+_MD_MARKS = re.compile(r"\*\*|__|`+|^\s*(?:[-+*>]|\d+\.) |\[([^\]]*)\]\([^)]*\)", re.M)
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    """Prose paragraphs of a section: code, display math, headings and tables left out."""
+    text = _DISPLAY_MATH.sub(" ", _FENCE.sub(" ", markdown))
+    out = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [ln for ln in block.splitlines() if not ln.lstrip().startswith(("|", "#"))]
+        plain = " ".join(_MD_MARKS.sub(lambda m: m.group(1) or "", ln).strip() for ln in lines)
+        out.append(re.sub(r"\s+", " ", plain).strip())
+    return out
+
+
+def trim(text: str, limit: int) -> str:
+    """Cut at a sentence end (。！？. ! ?) before `limit` characters when one exists, else at limit."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    ends = [m.end() for m in re.finditer(r"[。！？；]|[.!?;](?=\s)", cut)]
+    if ends and ends[-1] >= limit // 2:
+        return cut[: ends[-1]].strip()
+    return cut.rstrip() + "…"
+
+
+_default: dict[str, SearchIndex] = {}
+
+
+def get_index(root: Path | None = None) -> SearchIndex:
+    """A process-wide index for the shipped course (or `root`), loaded once."""
+    key = str(root or data_dir())
+    if key not in _default:
+        _default[key] = SearchIndex.load_or_build(root)
+    return _default[key]
+
+
+def search(query: str, k: int = 3, lang: str | None = None) -> list[Hit]:
+    """Search the shipped course."""
+    return get_index().search(query, k=k, lang=lang)
