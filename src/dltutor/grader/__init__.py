@@ -20,7 +20,7 @@ try to make a failing submission pass. What holds, and how:
    run, as root), RLIMIT_FSIZE, RLIMIT_NOFILE, no core files; a wall-clock deadline after which
    the process group is killed; stdout+stderr read by a thread, first `output_kb` kept.
 3. Isolation (level `bwrap`): user, pid, network, ipc, uts and mount namespaces; the filesystem is
-   /usr and the sandbox interpreter read-only plus size-capped tmpfs /work and /tmp, so the data
+   /usr and the sandbox interpreter read-only plus size-capped tmpfs /home/learner and /tmp, so the data
    dir, the database, other learners' files, /etc and the hidden tests are not there to read; no
    capabilities; no network (a loopback listener on the host is unreachable); no nested user
    namespaces. Level `rlimits` (no bwrap) keeps 2 and, as root, the dedicated uid and a network

@@ -2,7 +2,7 @@
 
 Levels, strongest first:
 - `bwrap`: bubblewrap namespaces (user, pid, network, ipc, uts, mount). The learner's process
-  sees only /usr, the sandbox interpreter and two small tmpfs (/work, /tmp); no network; as root
+  sees only /usr, the sandbox interpreter and two small tmpfs (/home/learner, /tmp); no network; as root
   it also runs under a dedicated unprivileged uid so RLIMIT_NPROC holds and leftovers can be
   swept.
 - `rlimits`: no bwrap (or it is refused, e.g. user namespaces forbidden in a container). A
@@ -119,9 +119,16 @@ def hidden_paths() -> list[str]:
     return [str(Path(dltutor.__file__).resolve().parent), str(get_settings().home.resolve())]
 
 
+WORK_DIR = "/home/learner"  # the learner's working dir inside the sandbox (a small tmpfs)
+
+
 def bwrap_args(iso_python: str, binds: tuple[str, ...], work_mb: int, tmp_mb: int) -> list[str]:
-    """The bubblewrap options that build the sandbox's filesystem and namespaces."""
+    """The bubblewrap options that build the sandbox's filesystem and namespaces. Mounts apply
+    in order: the tmpfs first, so that no bind below them is hidden, then the binds, then empty
+    tmpfs over anything of dltutor's that a bind would otherwise show."""
     args = [
+        "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", "/tmp",
+        "--size", str(work_mb * 1024 * 1024), "--tmpfs", WORK_DIR,
         "--ro-bind", "/usr", "/usr",
         "--symlink", "usr/lib", "/lib",
         "--symlink", "usr/lib64", "/lib64",
@@ -137,16 +144,14 @@ def bwrap_args(iso_python: str, binds: tuple[str, ...], work_mb: int, tmp_mb: in
     args += [
         "--proc", "/proc",
         "--dev", "/dev",
-        "--size", str(tmp_mb * 1024 * 1024), "--tmpfs", "/tmp",
-        "--size", str(work_mb * 1024 * 1024), "--tmpfs", "/work",
-        "--chdir", "/work",
+        "--chdir", WORK_DIR,
         "--unshare-all", "--unshare-user", "--disable-userns",
         "--hostname", "sandbox",
         "--cap-drop", "ALL",
         "--die-with-parent", "--new-session",
         "--clearenv",
         "--setenv", "PATH", "/usr/bin:/bin",
-        "--setenv", "HOME", "/work",
+        "--setenv", "HOME", WORK_DIR,
         "--setenv", "TMPDIR", "/tmp",
         "--setenv", "LANG", "C.UTF-8",
     ]  # fmt: skip

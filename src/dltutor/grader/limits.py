@@ -15,7 +15,7 @@ class Limits:
     memory_mb: int = 1024  # RLIMIT_AS
     processes: int = 16  # RLIMIT_NPROC for the sandbox uid (threads count too)
     file_mb: int = 16  # RLIMIT_FSIZE: the largest file it may write
-    work_mb: int = 64  # size of the /work tmpfs (bwrap level)
+    work_mb: int = 64  # size of the working-dir tmpfs (bwrap level)
     tmp_mb: int = 16  # size of the /tmp tmpfs (bwrap level)
     output_kb: int = 64  # stdout+stderr kept; the rest is read and dropped
     open_files: int = 256  # RLIMIT_NOFILE
