@@ -218,6 +218,23 @@ class SearchIndex:
         self._rows = {k: np.flatnonzero(self._kind == k) for k in KINDS}
         self._weight = np.array([SECTION_WEIGHT.get(d.key, 1.0) for d in docs], dtype=np.float32)
         self.topics = sorted(set(self._topic.tolist()))
+        # Aggregation by (topic, language, kind) group, vectorized: doc -> group -> topic.
+        groups = sorted({(d.topic, d.lang, _kind(d.key)) for d in docs})
+        group_of = {g: n for n, g in enumerate(groups)}
+        topic_of = {t: n for n, t in enumerate(self.topics)}
+        self._group = np.array([group_of[(d.topic, d.lang, _kind(d.key))] for d in docs])
+        self._group_topic = np.array([topic_of[g[0]] for g in groups])
+        self._group_share = {
+            lang: np.array(
+                [KIND_WEIGHT[k] * (1.0 if gl == lang else OTHER_LANG_WEIGHT) for _, gl, k in groups]
+            )
+            for lang in LANGS
+        }
+        self._topic_idx = np.array([topic_of[d.topic] for d in docs])
+        self._shown = np.array([d.key in SECTIONS for d in docs])
+        has = {(d.topic, d.lang) for d in docs if d.key in SECTIONS}
+        self._has_lang = {lang: np.array([(t, lang) in has for t in self.topics]) for lang in LANGS}
+        self._snippet_cache: dict[int, list[tuple[str, set[str]]]] = {}
         self._df = _document_frequencies(fields[LESSON][0]) if LESSON in fields else {}
         self._n_lessons = len(self._rows[LESSON])
 
@@ -267,7 +284,8 @@ class SearchIndex:
                 subwords.save(str(tmp / f"{kind}-subwords"), show_progress=False)
             meta = {
                 "version": INDEX_VERSION,
-                "docs": [asdict(d) for d in self.docs],
+                # whole lessons are scored, never quoted: their text need not be kept
+                "docs": [asdict(d) | ({"text": ""} if d.key == LESSON else {}) for d in self.docs],
                 "vocabulary": self.vocabulary,
                 "titles": self.topic_titles,
                 "kinds": list(self._fields),
@@ -350,17 +368,18 @@ class SearchIndex:
         scores = self.doc_scores(query)
         return self._aggregate(scores, lang)
 
+    def _topic_vector(self, scores: np.ndarray, lang: str) -> np.ndarray:
+        """Score per topic (in self.topics order): its groups' best documents, weighted."""
+        best = np.zeros(len(self._group_topic), dtype=np.float64)
+        np.maximum.at(best, self._group, scores)
+        return np.bincount(
+            self._group_topic, weights=best * self._group_share[lang], minlength=len(self.topics)
+        )
+
     def _aggregate(self, scores: np.ndarray, lang: str) -> dict[str, float]:
         """topic -> sum over kinds and languages of its best document's score, weighted."""
-        best: dict[tuple[str, str, str], float] = {}
-        for i in np.flatnonzero(scores > 0):
-            k = (str(self._topic[i]), str(self._lang[i]), str(self._kind[i]))
-            best[k] = max(best.get(k, 0.0), float(scores[i]))
-        out: dict[str, float] = {}
-        for (topic, dlang, kind), s in best.items():
-            share = KIND_WEIGHT[kind] * (1.0 if dlang == lang else OTHER_LANG_WEIGHT)
-            out[topic] = out.get(topic, 0.0) + share * s
-        return out
+        ts = self._topic_vector(scores, lang)
+        return {self.topics[i]: float(ts[i]) for i in np.flatnonzero(ts > 0)}
 
     def search(
         self,
@@ -372,48 +391,54 @@ class SearchIndex:
         """The k best sections for `query`, best first, one per topic before any repeats.
 
         `sections` limits which section keys may be shown (topics are still ranked on all).
+        A topic's first hit carries the topic's score; later hits of the same topic scale it by
+        how well their section matches, so scores never increase down the list.
         """
         lang = lang or query_lang(query)
+        lang = lang if lang in LANGS else "en"
         scores = self.doc_scores(query)
-        topic_score = self._aggregate(scores, lang)
-        if not topic_score:
-            return []
+        ts = self._topic_vector(scores, lang)
+        doc_ts = ts[self._topic_idx]
         # Sections to show come from the query's language when that lesson exists.
-        langs_with = {(d.topic, d.lang) for d in self.docs}
-        shown = [
-            i
-            for i, d in enumerate(self.docs)
-            if d.key in SECTIONS
-            and (sections is None or d.key in sections)
-            and d.topic in topic_score
-            and d.lang == (lang if (d.topic, lang) in langs_with else _other(lang))
-        ]
+        has = self._has_lang[lang][self._topic_idx]
+        lang_ok = np.where(has, self._lang == lang, self._lang == _other(lang))
+        mask = self._shown & lang_ok & (doc_ts > 0)
+        if sections is not None:
+            mask &= np.array([d.key in sections for d in self.docs])
+        shown = np.flatnonzero(mask)
+        if not len(shown):
+            return []
         # Within a topic, show explanations before check questions and reading lists.
-        shown.sort(
-            key=lambda i: (
-                -topic_score[self.docs[i].topic],
-                -scores[i] * SHOW_PREFERENCE.get(self.docs[i].key, 1.0),
-            )
-        )
+        pref = np.array([SHOW_PREFERENCE.get(self.docs[i].key, 1.0) for i in shown])
+        order = shown[np.lexsort((-scores[shown] * pref, -doc_ts[shown]))]
         rounds: dict[str, int] = {}
         ranked: list[tuple[int, int]] = []  # (round, position) keeps best-first within a round
-        for pos, i in enumerate(shown):
+        for pos, i in enumerate(order):
             r = rounds.get(self.docs[i].topic, 0)
             rounds[self.docs[i].topic] = r + 1
             ranked.append((r, pos))
+            if r == 0 and len(rounds) >= k:
+                break  # k topics found: later rounds cannot make the cut
         ranked.sort()
-        hits = []
-        q_tokens = set(self.analyzer.words(query)) | set(self.analyzer.subwords(query))
+        q_tokens = set(self.analyzer.light(query))
+        first: dict[str, float] = {}
+        hits: list[Hit] = []
         for r, pos in ranked[:k]:
-            i = shown[pos]
+            i = int(order[pos])
             d = self.docs[i]
-            score = topic_score[d.topic] if r == 0 else float(scores[i])
+            score = float(doc_ts[i])
+            if r == 0:
+                first[d.topic] = float(scores[i]) or 1.0
+            else:
+                score *= float(scores[i]) / first[d.topic]
+            if hits:
+                score = min(score, hits[-1].score)
             hits.append(
                 Hit(
                     topic=d.topic,
                     section=d.heading,
                     score=score,
-                    snippet=self.snippet(d.text, q_tokens),
+                    snippet=self._snippet(i, q_tokens),
                     lang=d.lang,
                     key=d.key,
                     text=d.text,
@@ -421,18 +446,17 @@ class SearchIndex:
             )
         return hits
 
-    def snippet(self, text: str, q_tokens: set[str], limit: int = 160) -> str:
+    def _snippet(self, doc: int, q_tokens: set[str], limit: int = 160) -> str:
         """The paragraph sharing most tokens with the query, as plain text, trimmed."""
-        paras = [p for p in _paragraphs(text) if p]
-        if not paras:
+        if doc not in self._snippet_cache:
+            paras = [p for p in _paragraphs(self.docs[doc].text) if p]
+            self._snippet_cache[doc] = [(p, set(self.analyzer.light(p))) for p in paras]
+        paras_ = self._snippet_cache[doc]
+        if not paras_:
             return ""
-
-        def overlap(p: str) -> int:
-            toks = set(self.analyzer.words(p)) | set(self.analyzer.subwords(p))
-            return len(toks & q_tokens)
-
-        best = max(paras, key=overlap)  # max keeps the first among equals: earlier text wins
-        return trim(best, limit)
+        # max keeps the first among equals: earlier text wins
+        best = max(paras_, key=lambda p: len(p[1] & q_tokens))
+        return trim(best[0], limit)
 
 
 def _kind(key: str) -> str:

@@ -219,6 +219,21 @@ class Analyzer:
                 out.append(stem(run))
         return out
 
+    def light(self, text: str) -> list[str]:
+        """Cheap tokens for comparing short texts (snippets): no jieba, so ~10x faster.
+
+        Chinese character bigrams (single characters for one-character runs) and English stems.
+        """
+        out: list[str] = []
+        for run in self._runs(text):
+            if _HAS_CJK.match(run):
+                out.extend(run[i : i + 2] for i in range(len(run) - 1))
+                if len(run) == 1 and run not in ZH_STOPWORDS:
+                    out.append(run)
+            elif run not in EN_STOPWORDS and len(run) > 1 and not run.isdigit():
+                out.append(stem(run))
+        return out
+
     def subwords(self, text: str) -> list[str]:
         out: list[str] = []
         for run in self._runs(text):
