@@ -1,13 +1,15 @@
 """Grader benchmark: grading latency of a numpy exercise and throughput with concurrent submissions.
 
     .venv/bin/python bench/grader_bench.py [--exercise ex.softmax] [--runs 30] [--concurrency 2]
-                                           [--per-worker 10]
+                                           [--per-worker 10] [--warm-runs 15]
 
 Grades the exercise's reference solution (every hidden test runs and passes), first one at a
 time (`--runs` times, after one warm-up) to get latency percentiles, split into sandbox start-up
 (process, namespaces, interpreter, numpy, loading the learner's file) and test time (every hidden
 test, calls into the sandbox included); then from `--concurrency` threads at once (`--per-worker`
-each) for throughput. Prints a table for people, then one JSON line last.
+each) for throughput; then with a warm pool (`dltutor.grader.prewarm`), waiting for a ready
+sandbox before each run, to show the latency a server sees when its pool keeps up. Prints a
+table for people, then one JSON line last.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from dltutor.grader import GradeResult, get_exercise, grade, isolation_status
+from dltutor.grader import GradeResult, Limits, get_exercise, grade, isolation_status, prewarm
+from dltutor.grader.pool import POOL
 
 
 def pct(values: list[float], q: float) -> float:
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--concurrency", type=int, default=2)
     ap.add_argument("--per-worker", type=int, default=10)
+    ap.add_argument("--warm-runs", type=int, default=15)
     args = ap.parse_args(argv)
 
     ex = get_exercise(args.exercise)
@@ -71,6 +75,19 @@ def main(argv: list[str] | None = None) -> int:
     conc_total = [r.timings["total"] for r in results]
     throughput = n_jobs / wall
 
+    warm_total, warm_startup = [], []
+    if args.warm_runs:
+        lim = Limits.from_settings()
+        prewarm(1, lim)
+        for _ in range(args.warm_runs):
+            while POOL.ready_count(lim) < 1:
+                time.sleep(0.01)
+            t0 = time.perf_counter()
+            res = grade_once(ex.id, code)
+            warm_total.append(time.perf_counter() - t0)
+            warm_startup.append(res.timings["startup"])
+        prewarm(0, lim)
+
     ms = 1000.0
     rows = [
         ("sandbox start-up", startup),
@@ -78,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         ("total (sequential)", total),
         (f"total ({args.concurrency} concurrent)", conc_total),
     ]
+    if warm_total:
+        rows += [("warm: load the file", warm_startup), ("warm: total", warm_total)]
     print(f"grader benchmark: {ex.id} ({len(ex.tests())} hidden tests), isolation {iso['level']}")
     print(f"  {iso['summary']}")
     print(f"{'':<24}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}")
@@ -104,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         "concurrent_total_p50_ms": round(pct(conc_total, 50) * ms, 1),
         "concurrent_total_p95_ms": round(pct(conc_total, 95) * ms, 1),
         "throughput_per_s": round(throughput, 2),
+        "warm_startup_p50_ms": round(pct(warm_startup, 50) * ms, 1) if warm_total else None,
+        "warm_total_p50_ms": round(pct(warm_total, 50) * ms, 1) if warm_total else None,
+        "warm_total_p95_ms": round(pct(warm_total, 95) * ms, 1) if warm_total else None,
         "sequential_per_s": round(1 / statistics.mean(total), 2),
     }
     print(json.dumps(summary))

@@ -4,6 +4,7 @@ Public API (pure: no database; the caller stores results):
     load_exercises(), get_exercise(id)         the exercises (course data, validated)
     grade(id, code, lang=, limits=) -> GradeResult   .to_contract_json() is the CLI's JSON
     isolation_status() -> dict                 what `dltutor doctor` prints
+    prewarm(n)                                 keep n sandboxes started ahead (for servers)
 
 Threat model. The learner's file is hostile: it may loop forever, fork, allocate, write huge or
 many files, print without end, open sockets, read files, kill itself, leave daemons behind, or
@@ -38,6 +39,7 @@ from __future__ import annotations
 from dltutor.grader.exercises import Exercise, ExerciseError, get_exercise, load_exercises
 from dltutor.grader.isolation import isolation_status
 from dltutor.grader.limits import Limits
+from dltutor.grader.pool import prewarm
 from dltutor.grader.results import GradeResult, TestResult
 from dltutor.grader.runner import UnknownExercise, grade
 
@@ -52,4 +54,5 @@ __all__ = [
     "grade",
     "isolation_status",
     "load_exercises",
+    "prewarm",
 ]

@@ -27,6 +27,7 @@ class GradeResult:
     output: str = ""  # what the learner's code printed (capped)
     isolation: str = ""  # the isolation level it ran under
     leftover_processes: int = 0  # processes of the run alive after clean-up (0 unless a bug)
+    warm_start: bool = False  # ran in a sandbox started ahead of time (see grader.pool)
 
     @property
     def failed_tests(self) -> list[TestResult]:

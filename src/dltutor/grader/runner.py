@@ -16,6 +16,7 @@ from dltutor.grader.exercises import Exercise, get_exercise
 from dltutor.grader.isolation import detect
 from dltutor.grader.limits import Limits
 from dltutor.grader.messages import msg
+from dltutor.grader.pool import POOL
 from dltutor.grader.results import GradeResult, TestResult
 from dltutor.grader.sandbox import Sandbox, SandboxDied
 from dltutor.grader.testkit import Check, Failure, raised_of
@@ -55,14 +56,17 @@ def grade(
     ref = ex.reference()
     res = GradeResult(exercise=ex.id, passed=False, isolation=iso.level)
     t_start = time.perf_counter()
-    sb = Sandbox(iso, lim)
+    warm = POOL.take(lim)
+    sb = warm or Sandbox(iso, lim)
+    res.warm_start = warm is not None
     try:
-        try:
-            sb.start()
-        except OSError as e:
-            res.error = msg("start_failed", lang, detail=str(e)[:200])
-            res.error_kind = "start"
-            return res
+        if warm is None:
+            try:
+                sb.start()
+            except (OSError, TimeoutError) as e:
+                res.error = msg("start_failed", lang, detail=str(e)[:200])
+                res.error_kind = "start"
+                return res
         if not _load(sb, ex, code, res, lang, lim):
             return res
         res.timings["startup"] = time.perf_counter() - t_start

@@ -155,6 +155,7 @@ class Sandbox:
         self.output_bytes = 0  # everything it printed, kept or not
         self.killed_for: str | None = None
         self.leftover = 0  # processes of the run still alive after clean-up (should be 0)
+        self.ready = False  # the stub said it is up (interpreter and numpy loaded)
         self._slot: tuple[int, IO[bytes]] | None = None
         self._uid: int | None = None
         self._workdir: str | None = None
@@ -258,6 +259,9 @@ class Sandbox:
             self._slot = None
         self.proc = None
 
+    def alive(self) -> bool:
+        return self.proc is not None and not self._exited()
+
     def _exited(self) -> bool:
         """Whether our child has exited, without reaping it (its pid stays ours to signal)."""
         if self.proc is None or self.proc.returncode is not None:
@@ -306,8 +310,16 @@ class Sandbox:
 
     # -- requests --
 
+    def wait_ready(self) -> None:
+        """Wait for the stub's first frame: the interpreter and numpy are loaded."""
+        if not self.ready:
+            if self._receive().get("event") != "ready":
+                self._protocol_error("no ready signal")
+            self.ready = True
+
     def request(self, msg: dict[str, Any]) -> dict[str, Any]:
         """Send one request and wait for its reply, within what is left of the wall time."""
+        self.wait_ready()
         self._send(stub.frame(msg))
         reply = self._receive()
         if reply.get("event") == "cpu_limit":  # sent by the stub's SIGXCPU handler

@@ -289,6 +289,8 @@ def serve(req_fd: int, resp_fd: int) -> None:
     signal.signal(signal.SIGXCPU, on_cpu_limit)
     import numpy  # noqa: F401  (imported before the learner's code, for the codec)
 
+    write_frame(resp_fd, {"event": "ready"})  # a warm pool waits for this
+
     module: Any = None
     path = os.path.abspath("solution.py")
     while True:
