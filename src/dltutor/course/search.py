@@ -50,7 +50,7 @@ from dltutor.course.search_tokens import (
     title_terms,
 )
 
-INDEX_VERSION = "2"  # bump when tokenization or the document layout changes
+INDEX_VERSION = "3"  # bump when tokenization or the document layout changes
 
 SUBWORD_WEIGHT = 0.5
 OTHER_LANG_WEIGHT = 0.7

@@ -128,19 +128,34 @@ def is_chinese(text: str) -> bool:
     return bool(_HAS_CJK.search(text))
 
 
+# Generic words around the term in a title ("反向传播算法", "什么是注意力机制", "卷积神经网络的结构").
+_TITLE_NOISE = (
+    "什么是",
+    "是什么",
+    "的工作原理",
+    "工作原理",
+    "算法",
+    "如何",
+    "的结构",
+    "的区别",
+    "入门",
+)
+
+
 def title_terms(titles: Iterable[str]) -> list[str]:
-    """Chinese pieces of topic titles ("梯度下降：批量、随机与小批量" -> 梯度下降, 批量, 随机, 小批量)."""
+    """Chinese terms in topic titles, for jieba's dictionary.
+
+    "梯度下降：批量、随机与小批量" -> 梯度下降, 批量, 随机, 小批量; "反向传播算法" -> 反向传播. The generic
+    part is dropped so a learner's "反向传播" or "注意力机制" is the same word as the title's.
+    """
     out = []
     for title in titles:
         for piece in _TITLE_SPLIT.split(normalize(title)):
-            cjk = "".join(_HAS_CJK.findall(piece))
-            if 2 <= len(cjk) <= 8 and cjk == piece:
+            for noise in _TITLE_NOISE:
+                piece = piece.replace(noise, "")
+            is_term = not any(ch in piece for ch in "的其何")  # not a phrase like 其面临的挑战
+            if is_term and 2 <= len(piece) <= 8 and "".join(_HAS_CJK.findall(piece)) == piece:
                 out.append(piece)
-            # "反向传播算法", "什么是注意力机制": also keep the term without the generic part
-            for affix in ("算法", "什么是", "的工作原理", "是什么"):
-                stripped = piece.replace(affix, "")
-                if stripped != piece and 2 <= len(stripped) <= 8 and _HAS_CJK.search(stripped):
-                    out.append(stripped)
     return out
 
 
