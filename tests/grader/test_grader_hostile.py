@@ -279,6 +279,10 @@ def test_no_network_to_a_loopback_listener() -> None:
     assert "NO-NETWORK" in res.output and "CONNECTED" not in res.output
 
 
+@pytest.mark.skipif(
+    not (STRONG or ISO.uid_drop),
+    reason="level rlimits without a dedicated uid cannot reach processes that leave the group",
+)
 def test_no_process_left_behind() -> None:
     marker = f"dltutor-leftover-{uuid.uuid4().hex}"
     res = run(
@@ -374,6 +378,8 @@ FAKES = {
 
 @pytest.mark.parametrize("name", sorted(FAKES))
 def test_cannot_fake_a_pass(name: str) -> None:
+    if name == "kill_parent" and not (STRONG or ISO.uid_drop):
+        pytest.skip("level rlimits as our own uid: the learner's code could kill the test runner")
     res = run(FAKES[name])
     assert not res.passed, res.to_contract_json()
     assert not all(t.passed for t in res.tests) or res.error

@@ -8,10 +8,14 @@ Levels, strongest first:
 - `rlimits`: no bwrap (or it is refused, e.g. user namespaces forbidden in a container). A
   separate process group with rlimits in a fresh temp dir; as root also a dedicated uid and,
   when `unshare` works, no network. The learner's code can read whatever that uid can read.
+- `unavailable`: we are root but no interpreter an unprivileged uid can run exists (the set-up
+  script was not run). Learner code is never run as root; grading reports the problem instead
+  (`DLTUTOR_GRADER_ALLOW_ROOT=1` overrides, for throwaway machines only).
 
 Settings read from the environment (documented in docs/exercise-format.md):
 `DLTUTOR_GRADER_PYTHON` (the sandbox interpreter), `DLTUTOR_GRADER_ISOLATION` (`auto`, `bwrap`
-or `rlimits`: force a level), `DLTUTOR_GRADER_UID_BASE` (first of the sandbox uids, root only).
+or `rlimits`: force a level), `DLTUTOR_GRADER_UID_BASE` (first of the sandbox uids, root only),
+`DLTUTOR_GRADER_ALLOW_ROOT` (`1`: run learner code as root when no uid can be dropped to).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ SLOTS = 16  # concurrent sandboxes, each with its own uid when running as root
 
 @dataclass(frozen=True)
 class Isolation:
-    level: str  # "bwrap" | "rlimits"
+    level: str  # "bwrap" | "rlimits" | "unavailable" (no safe way to run learner code here)
     python: str  # the interpreter the learner's code runs on
     binds: tuple[str, ...]  # host folders bound read-only besides /usr (the interpreter's)
     bwrap: str | None
@@ -201,8 +205,7 @@ def detect() -> Isolation:
     if uid_drop and not all(_readable_by_others(p) for p in [python, *binds]):
         uid_drop = False
         notes.append(
-            f"{python} is not readable by an unprivileged uid, so the learner's code runs as root; "
-            "run scripts/setup-sandbox.sh"
+            f"{python} is not readable by an unprivileged uid; run scripts/setup-sandbox.sh as root"
         )
     if not root:
         notes.append(
@@ -229,6 +232,14 @@ def detect() -> Isolation:
             unshare = shutil.which("unshare")
     if forced == "bwrap" and level != "bwrap":
         notes.append("DLTUTOR_GRADER_ISOLATION=bwrap was asked for but is not available")
+    if root and not uid_drop and os.environ.get("DLTUTOR_GRADER_ALLOW_ROOT") != "1":
+        # Learner code as root would be free to kill the grader, fork without limit (RLIMIT_NPROC
+        # does not bind root) and, at level rlimits, to touch any file: refuse instead.
+        level = "unavailable"
+        notes.append(
+            "refusing to run learner code as root: run scripts/setup-sandbox.sh "
+            "(or set DLTUTOR_GRADER_ALLOW_ROOT=1 to accept the risk)"
+        )
     return Isolation(
         level=level,
         python=python,
@@ -256,6 +267,7 @@ def isolation_status() -> dict[str, Any]:
     summary = {
         "bwrap": "bubblewrap namespaces (no network, private filesystem)",
         "rlimits": "resource limits and a process group only (the learner's code can read files)",
+        "unavailable": "grading disabled: no unprivileged interpreter (run scripts/setup-sandbox.sh)",
     }[iso.level]
     if iso.uid_drop:
         summary += f", unprivileged uids {iso.uid_base}-{iso.uid_base + SLOTS - 1}"

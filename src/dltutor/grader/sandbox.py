@@ -173,6 +173,8 @@ class Sandbox:
         self.close()
 
     def start(self) -> None:
+        if self.iso.level == "unavailable":
+            raise OSError("the sandbox is not set up; run scripts/setup-sandbox.sh as root")
         self.deadline = time.monotonic() + self.limits.wall_seconds
         if self.iso.uid_drop:
             self._slot = SLOT_POOL.acquire()
@@ -387,6 +389,8 @@ class Sandbox:
         rc = self.proc.returncode if self.proc is not None else None
         if self.killed_for == "cpu" or rc in (stub.CPU_LIMIT_EXIT, -signal.SIGXCPU, 128 + 24):
             raise SandboxDied("cpu")
+        if rc in (-signal.SIGKILL, 128 + signal.SIGKILL):
+            raise SandboxDied("exited", "killed by SIGKILL: the hard CPU limit, or the code itself")
         raise SandboxDied("exited", f"exit status {rc}")
 
     def _protocol_error(self, what: str) -> NoReturn:
