@@ -103,7 +103,7 @@ def main() -> None:
     ]
 
     kinds = list(SAMPLERS)
-    console = Console()
+    console = Console(width=132)  # wide enough for the table when piped
     table = Table(
         title=f"Diagnosis of {args.learners} simulated learners, {len(course)} topics, "
         f"≤{args.max_items} items, slip {args.slip}, guess {args.guess}"

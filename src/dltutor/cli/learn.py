@@ -47,6 +47,12 @@ TEXT: dict[str, dict[str, str]] = {
     "topic": {"zh": "主题", "en": "Topic"},
     "since": {"zh": "到期", "en": "Due since"},
     "saved": {"zh": "已保存到 {path}", "en": "Saved to {path}"},
+    "tip_diagnose": {
+        "zh": "提示：先运行 dltutor diagnose --out mastery.json，再加上 --mastery mastery.json，"
+        "计划会跳过你已掌握的主题。",
+        "en": "Tip: run dltutor diagnose --out mastery.json first, then add --mastery mastery.json "
+        "to leave out what you already master.",
+    },
     "next": {
         "zh": "下一步：dltutor plan --profile 你的档案.yaml --mastery {path}",
         "en": "Next: dltutor plan --profile your-profile.yaml --mastery {path}",
@@ -138,6 +144,8 @@ def plan(
         except (OSError, ValueError, AttributeError) as e:
             typer.echo(f"cannot read mastery {mastery}: {e}", err=True)
             raise typer.Exit(2) from e
+    else:
+        typer.echo(_t("tip_diagnose", lang or prof.language), err=True)
     result = make_plan(Course.load(), prof, p)
     if fmt == "json":
         text = json.dumps(result.to_json(lang), ensure_ascii=False, indent=2) + "\n"
