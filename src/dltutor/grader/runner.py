@@ -146,7 +146,8 @@ def _run_tests(
             # keep an earlier error (e.g. memory): both explain what the learner sees
             res.error = f"{res.error}\n{why}" if res.error else why
             res.error_kind = res.error_kind or d.reason
-            head = msg("called", lang, call=check.last_call) + " " if check.last_call else ""
+            sep = "" if lang == "zh" else " "
+            head = msg("called", lang, call=check.last_call) + sep if check.last_call else ""
             outcome = TestResult(name, False, head + why, 0.0)
             stopped = True
         except Exception as e:  # a bug in the test itself: say so, keep going
