@@ -129,6 +129,12 @@ def test_results_are_diverse_topics_first(tiny_index: SearchIndex) -> None:
     assert {h.topic for h in hits[:2]} == {"attn.attention_mechanism", "dl.gradient_descent"}
 
 
+def test_check_question_rubrics_are_not_shown_by_default(tiny_index: SearchIndex) -> None:
+    hits = tiny_index.search("why softmax weights positive sum to one", k=6)
+    assert hits and all(h.key != "check" for h in hits)
+    assert any(h.key == "check" for h in tiny_index.search("why softmax", k=6, sections=["check"]))
+
+
 def test_section_filter_and_empty_queries(tiny_index: SearchIndex) -> None:
     hits = tiny_index.search("attention", k=5, sections=("intuition",))
     assert hits and all(h.key == "intuition" for h in hits)

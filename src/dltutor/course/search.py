@@ -66,9 +66,10 @@ SECTION_WEIGHT = {
     "check": 0.8,
     "reading": 0.5,
 }
-# Which section to show for a topic: the best-matching one, but reading lists and check
-# questions (whose rubrics give answers away) must match clearly better to be picked.
+# Which section to show for a topic: the best-matching one, but reading lists (and check
+# questions, when asked for: their rubrics give answers away) must match clearly better.
 SHOW_PREFERENCE = {"check": 0.6, "reading": 0.3}
+SHOWN_BY_DEFAULT = frozenset(SECTIONS) - {"check"}
 ABOUT = "about"  # the key of a topic's about document: title, objectives, quiz questions
 LESSON = "lesson"  # the key of a whole lesson as one document
 TITLE = "title"  # the key of a topic's titles (graph and lesson) in one language
@@ -232,6 +233,7 @@ class SearchIndex:
         }
         self._topic_idx = np.array([topic_of[d.topic] for d in docs])
         self._shown = np.array([d.key in SECTIONS for d in docs])
+        self._shown_by_default = np.array([d.key in SHOWN_BY_DEFAULT for d in docs])
         has = {(d.topic, d.lang) for d in docs if d.key in SECTIONS}
         self._has_lang = {lang: np.array([(t, lang) in has for t in self.topics]) for lang in LANGS}
         self._snippet_cache: dict[int, list[tuple[str, set[str]]]] = {}
@@ -390,7 +392,8 @@ class SearchIndex:
     ) -> list[Hit]:
         """The k best sections for `query`, best first, one per topic before any repeats.
 
-        `sections` limits which section keys may be shown (topics are still ranked on all).
+        `sections` limits which section keys may be shown (topics are still ranked on all); by
+        default every section but the check questions, whose rubrics would give answers away.
         A topic's first hit carries the topic's score; later hits of the same topic scale it by
         how well their section matches, so scores never increase down the list.
         """
@@ -403,7 +406,9 @@ class SearchIndex:
         has = self._has_lang[lang][self._topic_idx]
         lang_ok = np.where(has, self._lang == lang, self._lang == _other(lang))
         mask = self._shown & lang_ok & (doc_ts > 0)
-        if sections is not None:
+        if sections is None:
+            mask &= self._shown_by_default
+        else:
             mask &= np.array([d.key in sections for d in self.docs])
         shown = np.flatnonzero(mask)
         if not len(shown):
