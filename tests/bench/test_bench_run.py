@@ -95,3 +95,19 @@ def test_measured_delays_match_the_truth_at_50_streams() -> None:
     assert s["completed"] == 50
     assert s["ttft_s"]["p50"] == pytest.approx(ttft, rel=0.1)
     assert s["tpot_s"]["p50"] == pytest.approx(tpot, rel=0.1)
+
+
+def test_a_request_that_times_out_in_the_queue_reports_its_wait() -> None:
+    async def go() -> list:  # type: ignore[type-arg]
+        with FakeServerProcess(ttft=0.05, tpot=0.05, tokens=20) as srv:
+            async with LLMClient(srv.base_url, model="fake-model") as c:
+                spec = LoadSpec(["q"], concurrency=3, requests=3, timeout=0.6)
+                return await run(c, spec, Admission(1))
+
+    recs = sorted(asyncio.run(go()), key=lambda r: r.queue_s)
+    waited = [
+        r
+        for r in recs
+        if r.error_kind == "timeout" and "waiting for a generation slot" in (r.error or "")
+    ]
+    assert waited and all(r.queue_s >= 0.5 for r in waited)

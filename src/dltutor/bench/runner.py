@@ -184,11 +184,12 @@ async def _request(
     gen = client.stream(
         [Message("user", prompt)], max_tokens=spec.max_tokens, temperature=spec.temperature
     )
+    granted = admission is None
     try:
         async with asyncio.timeout(spec.timeout):
             if admission is not None:
                 async with admission.slot(f"req{i}") as waited:
-                    rec.queue_s = waited
+                    rec.queue_s, granted = waited, True
                     async for _ in gen:
                         pass
             else:
@@ -196,9 +197,15 @@ async def _request(
                     pass
         rec.status = "truncated" if gen.reply.truncated else "ok"
     except TimeoutError:
-        rec.error_kind, rec.error = "timeout", f"no complete answer within {spec.timeout:g} s"
+        where = "" if granted else " (still waiting for a generation slot)"
+        rec.error_kind, rec.error = (
+            "timeout",
+            f"no complete answer within {spec.timeout:g} s{where}",
+        )
     except LLMError as e:
         rec.error_kind, rec.error = e.kind, e.message("en")
+    if not granted:  # it spent its whole life in the queue
+        rec.queue_s = time.monotonic() - arrival
     rec.e2e_s = time.monotonic() - arrival
     _take(rec, gen.reply)
     return rec
