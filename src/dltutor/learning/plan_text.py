@@ -11,6 +11,28 @@ from dltutor.course.model import Course
 if TYPE_CHECKING:
     from dltutor.learning.planner import Plan, Week
 
+# Topics that want a GPU; without one the plan says how to manage.
+GPU_HEAVY = {
+    "proj.mnist_mlp",
+    "proj.cifar10_cnn",
+    "proj.sentiment_rnn",
+    "proj.chatbot",
+    "cnn.transfer_learning",
+    "ft.full_finetuning",
+    "ft.peft_lora",
+    "app.distributed_training",
+}
+STAGE_NAMES: dict[int, dict[str, str]] = {
+    0: {"zh": "数学与计算基础", "en": "Math and computing foundations"},
+    1: {"zh": "机器学习基础", "en": "Machine-learning basics"},
+    2: {"zh": "神经网络基础", "en": "Neural-network fundamentals"},
+    3: {"zh": "卷积神经网络", "en": "Convolutional networks"},
+    4: {"zh": "序列模型与自然语言处理", "en": "Sequences and NLP"},
+    5: {"zh": "Transformer 与大模型技术", "en": "Transformers and LLM techniques"},
+    6: {"zh": "大模型应用与工程", "en": "LLM applications and engineering"},
+    7: {"zh": "进阶专题", "en": "Advanced topics"},
+}
+
 ZH_NUMERALS = "一二三四五六七八九十"
 
 LABELS: dict[str, dict[str, str]] = {
@@ -108,8 +130,6 @@ def checkpoints(course: Course, week: Week, lang: str) -> list[str]:
 
 
 def week_notes(plan: Plan, week: Week, lang: str) -> list[str]:
-    from dltutor.learning.planner import GPU_HEAVY
-
     if not plan.profile.has_gpu and any(t in GPU_HEAVY for t in week.topics):
         return [label("no_gpu", lang)]
     return []
@@ -120,8 +140,6 @@ def phase_number(n: int, lang: str) -> str:
 
 
 def plan_markdown(plan: Plan, lang: str) -> str:
-    from dltutor.learning.planner import STAGE_NAMES
-
     course, profile = plan.course, plan.profile
     title = course.title
     lines = [

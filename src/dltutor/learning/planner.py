@@ -26,6 +26,13 @@ from itertools import groupby
 from typing import Any
 
 from dltutor.course.model import Course
+from dltutor.learning.plan_text import (
+    STAGE_NAMES,
+    check_questions,
+    checkpoints,
+    plan_markdown,
+    week_notes,
+)
 from dltutor.learning.profile import Profile, resolve_goals
 
 SKIP_AT = 0.8  # P(mastered) from which a topic is left out of the plan
@@ -34,27 +41,6 @@ DEFAULT_HOURS = {0: 3.0, 1: 4.0, 2: 5.0, 3: 5.0, 4: 5.0, 5: 6.0, 6: 6.0, 7: 5.0}
 PROJECT_HOURS = 8.0
 # A beginner takes longer over the same material than an experienced learner.
 PACE = {"beginner": 1.25, "intermediate": 1.0, "advanced": 0.8}
-# Topics that want a GPU; without one the plan says how to manage.
-GPU_HEAVY = {
-    "proj.mnist_mlp",
-    "proj.cifar10_cnn",
-    "proj.sentiment_rnn",
-    "proj.chatbot",
-    "cnn.transfer_learning",
-    "ft.full_finetuning",
-    "ft.peft_lora",
-    "app.distributed_training",
-}
-STAGE_NAMES: dict[int, dict[str, str]] = {
-    0: {"zh": "数学与计算基础", "en": "Math and computing foundations"},
-    1: {"zh": "机器学习基础", "en": "Machine-learning basics"},
-    2: {"zh": "神经网络基础", "en": "Neural-network fundamentals"},
-    3: {"zh": "卷积神经网络", "en": "Convolutional networks"},
-    4: {"zh": "序列模型与自然语言处理", "en": "Sequences and NLP"},
-    5: {"zh": "Transformer 与大模型技术", "en": "Transformers and LLM techniques"},
-    6: {"zh": "大模型应用与工程", "en": "LLM applications and engineering"},
-    7: {"zh": "进阶专题", "en": "Advanced topics"},
-}
 
 
 @dataclass
@@ -106,8 +92,6 @@ class Plan:
         return list(dict.fromkeys(t for w in self.weeks for t in w.topics))
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
-        from dltutor.learning.plan_text import check_questions, checkpoints, week_notes
-
         lang = lang or self.lang
         return {
             "profile": self.profile.name,
@@ -121,6 +105,7 @@ class Plan:
                 {
                     "week": w.week,
                     "stage": w.stage,
+                    "stage_name": STAGE_NAMES.get(w.stage, {}).get(lang, str(w.stage)),
                     "topics": w.topics,
                     "exercises": w.exercises,
                     "hours": w.hours,
@@ -138,8 +123,6 @@ class Plan:
         }
 
     def to_markdown(self, lang: str | None = None) -> str:
-        from dltutor.learning.plan_text import plan_markdown
-
         return plan_markdown(self, lang or self.lang)
 
 
@@ -156,7 +139,7 @@ def estimate_hours(
 
 def exercises_by_topic() -> dict[str, list[str]]:
     """topic id -> exercise ids, from the contract table in exercises.md."""
-    from dltutor.grader.exercises import contract_rows
+    from dltutor.grader.exercises import contract_rows  # here: importing the grader takes ~1 s
 
     out: dict[str, list[str]] = {}
     for row in contract_rows():

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from dltutor.course.model import Course
 from dltutor.learning.knowledge import Mastery
+from dltutor.learning.planner import exercises_by_topic
 
 SURE = 0.7  # a prerequisite at or above this is built on without probing
 MISSING = 0.4  # a probed prerequisite below this is taught first (a detour)
@@ -401,6 +402,4 @@ def _check_questions(course: Course, topic: str, lang: str) -> list[str]:
 
 
 def _exercises(topic: str) -> list[str]:
-    from dltutor.learning.planner import exercises_by_topic
-
     return exercises_by_topic().get(topic, [])
