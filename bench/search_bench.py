@@ -4,7 +4,9 @@
 
 The queries are the learner questions of tests/course/search_questions.yaml whose expected
 topics have a lesson, cycled and perturbed (filler words, casing, a dropped word, punctuation)
-until there are --queries of them. Prints a table for people, then one JSON line last.
+until there are --queries of them. p50/p95 are over those (snippets of sections seen before are
+cached, as in a long-running server); cold_p50/p95 are each question's first search. Prints a
+table for people, then one JSON line last.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from dltutor.course import Course
-from dltutor.course.search import SearchIndex
+from dltutor.course.search import SearchIndex, query_lang
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "course" / "search_questions.yaml"
 
@@ -48,10 +50,13 @@ def perturb(q: str, rng: random.Random) -> str:
     return q.replace("?", "？").replace(",", "，") if zh else q.rstrip("?") + "?"
 
 
-def load_questions(course: Course) -> list[dict[str, object]]:
+def load_questions(course: Course, part: str = "questions") -> list[dict[str, object]]:
+    """The questions (or seed_003 prompts in the course) whose expected topics have lessons."""
     data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     have = {t.id for t in course if t.lessons}
-    return [q for q in data["questions"] if any(e in have for e in q["expect"])]
+    return [
+        q for q in data[part] if q.get("in_course", True) and any(e in have for e in q["expect"])
+    ]
 
 
 def main() -> None:
@@ -79,14 +84,23 @@ def main() -> None:
         print("no answerable questions: no lessons have landed", file=sys.stderr)
         sys.exit(1)
 
-    # Recall over the question set as written.
+    # Recall over the question set as written, overall and by language.
     at1 = at3 = 0
+    by_lang = {"zh": [0, 0], "en": [0, 0]}  # lang -> [hits@3, questions]
+    cold_ms: list[float] = []  # first time each question is asked: no snippet cached yet
     for q in questions:
+        t0 = time.perf_counter()
         top = [h.topic for h in index.search(str(q["q"]), k=3)]
+        cold_ms.append((time.perf_counter() - t0) * 1000)
         expect = set(q["expect"])  # type: ignore[arg-type]
         at1 += bool(top[:1] and top[0] in expect)
         at3 += bool(expect & set(top))
+        lang = query_lang(str(q["q"]))
+        by_lang[lang][0] += bool(expect & set(top))
+        by_lang[lang][1] += 1
     n = len(questions)
+    seeds = load_questions(course, "seed_003")
+    seed_first = sum(index.search(str(s["q"]), k=1)[0].topic in s["expect"] for s in seeds)  # type: ignore[operator]
 
     # Latency over perturbed, cycled queries (and recall@3 on them, as a robustness check).
     rng = random.Random(args.seed)
@@ -112,10 +126,15 @@ def main() -> None:
         "questions": n,
         "recall_at_1": round(at1 / n, 4),
         "recall_at_3": round(at3 / n, 4),
+        "recall_at_3_zh": round(by_lang["zh"][0] / max(by_lang["zh"][1], 1), 4),
+        "recall_at_3_en": round(by_lang["en"][0] / max(by_lang["en"][1], 1), 4),
+        "seed_003_first": f"{seed_first}/{len(seeds)}",
         "queries": args.queries,
         "perturbed_recall_at_3": round(p_at3 / args.queries, 4),
         "p50_ms": round(p50, 3),
         "p95_ms": round(p95, 3),
+        "cold_p50_ms": round(statistics.median(cold_ms), 3),
+        "cold_p95_ms": round(sorted(cold_ms)[int(0.95 * (len(cold_ms) - 1))], 3),
     }
     width = max(len(k) for k in result)
     print("course search benchmark")
