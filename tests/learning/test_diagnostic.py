@@ -67,6 +67,13 @@ def test_self_rated_level_sets_the_prior(course: Course) -> None:
     assert np.mean(list(advanced.values())) > np.mean(list(beginner.values())) + 0.2
 
 
+def test_answers_overrule_a_modest_self_rating(course: Course) -> None:
+    d = Diagnostic(course, profile=Profile(level="beginner"))
+    while (item := d.next_item()) is not None:
+        d.record(item.id, True)  # an expert who called themself a beginner
+    assert np.mean(list(d.mastery().values())) > 0.8
+
+
 def test_items_follow_the_language(course: Course) -> None:
     d = Diagnostic(course, lang="en", max_items=3)
     while (item := d.next_item()) is not None:

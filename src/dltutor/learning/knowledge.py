@@ -62,10 +62,6 @@ class Mastery:
     p: dict[str, float] = field(default_factory=dict)
     prior: float = BKTParams().prior
 
-    @classmethod
-    def from_diagnostic(cls, mastery: Mapping[str, float]) -> Mastery:
-        return cls(dict(mastery))
-
     def __getitem__(self, topic: str) -> float:
         return self.p.get(topic, self.prior)
 

@@ -181,7 +181,7 @@ def make_plan(
     done_set = set(done)
     skipped = [t for t in closure if t in done_set or mastery.get(t, 0.0) >= SKIP_AT]
     todo = closure - set(skipped)
-    order = course.topological_order(set(course.topics))
+    order = course.topological_order()
     position = {t: i for i, t in enumerate(order)}
     ordered = sorted(todo, key=lambda t: (course[t].stage, position[t]))
     by_topic = exercises_by_topic()

@@ -112,8 +112,8 @@ class Profile(BaseModel):
     def _default_language(cls, data: object) -> object:
         """Chinese when the learner wrote Chinese and did not say otherwise."""
         if isinstance(data, dict) and not data.get("language"):
-            text = " ".join([str(data.get("name", "")), str(data.get("background", ""))])
-            text += " ".join(str(g) for g in data.get("goals") or [])
+            goals = [str(g) for g in data.get("goals") or []]
+            text = " ".join([str(data.get("name", "")), str(data.get("background", "")), *goals])
             data = {**data, "language": detect_lang(text, default="en")}
         return data
 
