@@ -214,6 +214,7 @@ def grade_cmd(
             typer.echo(problem, err=True)
         raise typer.Exit(2)
     result = grade(exercise_id, code, lang=lg)
+    _record(result, code)
     if as_json:
         typer.echo(json.dumps(result.to_contract_json(), ensure_ascii=False))
     else:
@@ -245,3 +246,20 @@ def _print_result(result: GradeResult, lang: str) -> None:
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
     app.add_typer(exercise_app, name="exercise")
+
+
+def _record(result: object, code: str) -> None:
+    """Store the grade for the local learner (it moves mastery and schedules a review). The
+    contract's output and exit code never depend on this: a storage failure only warns."""
+    try:
+        from dltutor.config import get_settings
+        from dltutor.course import Course
+        from dltutor.store import repo
+        from dltutor.store.db import session_scope
+        from dltutor.tutor.record import apply_grade
+
+        with session_scope(get_settings().db_url()) as db:
+            me = repo.get_or_create_local_learner(db)
+            apply_grade(db, Course.load(), me.id, result, code)
+    except Exception as e:  # noqa: BLE001 - reported, never fatal
+        typer.echo(f"(grade not saved: {e})", err=True)
