@@ -236,8 +236,8 @@ def _prerequisites(c: _Context, s: LoopState) -> tuple[Move, LoopState]:
                 detoured=[*s.detoured, probed],
                 return_to=[*s.return_to, s.topic],
             )
-            fresh = replace(c, intent=None, score=None, passed=None, exercises=None)
-            move, after = _prerequisites(fresh, detour)
+            # a new topic: this message is used up, and exercises given were the old topic's
+            move, after = _prerequisites(replace(_fresh(c), exercises=None), detour)
             return replace(move, payload={**move.payload, "detour_from": s.topic}), after
     for r in sorted(c.course[s.topic].requires, key=c.p):
         if r not in s.probed and c.p(r) < SURE:
