@@ -260,15 +260,28 @@ class SearchIndex:
     def build(cls, course: Course) -> SearchIndex:
         docs = course_documents(course)
         terms = [*COURSE_TERMS, *title_terms(t.title["zh"] for t in course)]
-        vocabulary = discover_vocabulary((d.text for d in docs), terms)
+        # A whole lesson is its title plus its sections: analyse each text once, reuse for both.
+        vocabulary = discover_vocabulary((d.text for d in docs if d.key != LESSON), terms)
         analyzer = Analyzer.from_vocabulary(vocabulary)
+        words: dict[int, list[str]] = {}
+        subwords: dict[int, list[str]] = {}
+        parts: dict[tuple[str, str], list[int]] = {}
+        for i, d in enumerate(docs):
+            text = d.text.split("\n", 1)[0] if d.key == LESSON else d.text  # a lesson's H1
+            words[i], subwords[i] = analyzer.words(text), analyzer.subwords(text)
+            if d.key in SECTIONS:
+                parts.setdefault((d.topic, d.lang), []).append(i)
+        for i, d in enumerate(docs):
+            if d.key == LESSON:
+                for tokens in (words, subwords):
+                    tokens[i] += [t for j in parts.get((d.topic, d.lang), []) for t in tokens[j]]
         fields = {}
         for kind in KINDS:
-            texts = [d.text for d in docs if _kind(d.key) == kind]
-            if texts:
+            rows = [i for i, d in enumerate(docs) if _kind(d.key) == kind]
+            if rows:
                 fields[kind] = (
-                    _bm25([analyzer.words(x) for x in texts]),
-                    _bm25([analyzer.subwords(x) for x in texts]),
+                    _bm25([words[i] for i in rows]),
+                    _bm25([subwords[i] for i in rows]),
                 )
         titles = {t.id: dict(t.title) for t in course if t.lessons}
         return cls(docs, vocabulary, fields, titles)
