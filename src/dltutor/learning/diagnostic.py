@@ -41,8 +41,9 @@ LEVEL_PRIOR: dict[str, tuple[float, float]] = {
     "advanced": (4.0, 1.5),
 }
 PRIOR_KINDS = ("frontier", "ability", "goal", "stagewise")  # see graph.py
-# A particle whose likelihood falls below this fraction of the likeliest one is dropped: later
-# steps get cheaper, and on the benchmark accuracy is the same for any cut from 1e-12 to 1e-4.
+# A particle whose weight (before the self-rating) falls below this fraction of the heaviest one
+# is dropped: later steps get cheaper; on the benchmark accuracy is the same for any cut from
+# 1e-12 to 1e-4.
 PRUNE_BELOW = 1e-4
 
 
@@ -115,10 +116,9 @@ class Diagnostic:
         self.graph = TopicGraph.from_course(course)
         states, counts = _prior_particles(self.graph, n_particles, prior_kinds, seed)
         self._x = states.astype(np.float32)  # (N, T) 1.0 where the particle masters the topic
-        prior = counts * _level_weights(states, level or (profile.level if profile else None))
-        self._prior = prior / prior.sum()
-        self._like = np.ones(len(states))  # likelihood of the answers so far, max 1
-        self._w = self._prior.copy()  # the posterior, prior * likelihood normalised
+        self._base = counts / counts.sum()  # the prior mixture, times the likelihood later
+        self._level = _level_weights(states, level or (profile.level if profile else None))
+        self._w = self._posterior()
         self._items = self._items_by_topic()
         self._by_id = {it.id: it for items in self._items.values() for it in items}
         self._asked: list[str] = []
@@ -152,15 +152,14 @@ class Diagnostic:
             like = np.where(x_c > 0, 1 - self.slip, self.guess)
         else:
             like = np.where(x_c > 0, self.slip, 1 - self.guess)
-        self._like = self._like * like
-        self._like /= self._like.max()
-        # Drop states the answers have ruled out; a state the prior merely disfavours (an
-        # expert who rated themself a beginner) stays until the answers rule it out too.
-        keep = self._like > PRUNE_BELOW
+        self._base = self._base * like
+        self._base /= self._base.sum()
+        # Drop states the answers have made negligible. The self-rating is left out of this test:
+        # an expert who called themself a beginner keeps the states that show it.
+        keep = self._base > PRUNE_BELOW * self._base.max()
         if not keep.all():  # a smaller particle set: later steps get cheaper
-            self._x, self._prior, self._like = self._x[keep], self._prior[keep], self._like[keep]
-        w = self._prior * self._like
-        self._w = w / w.sum()
+            self._x, self._base, self._level = self._x[keep], self._base[keep], self._level[keep]
+        self._w = self._posterior()
 
     def mastery(self) -> dict[str, float]:
         """P(mastered) for every topic of the course."""
@@ -175,6 +174,11 @@ class Diagnostic:
         return self._by_id[item_id]
 
     # --- internals ------------------------------------------------------------------------------
+
+    def _posterior(self) -> np.ndarray:
+        """Weights of the particles: prior mixture x likelihood (in _base) x self-rating."""
+        w = self._base * self._level
+        return np.asarray(w / w.sum())
 
     def _marginals(self) -> np.ndarray:
         # einsum, not a BLAS product: see _gram for why this code avoids threaded BLAS
