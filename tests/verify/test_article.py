@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from dltutor.cli import app
 from dltutor.llm.fake import FakeLLMServer
-from dltutor.verify.article import PARTS, write_article
+from dltutor.verify.article import PARTS, unwrap, write_article
 from tests.verify.conftest import FIXTURES, client_for, fenced, reply
 
 runner = CliRunner()
@@ -200,3 +200,9 @@ def test_run_code(tmp_path: Path) -> None:
     assert again.exit_code == 0 and json.loads(again.stdout)[0]["run"]["output"] == "10\n"
     assert runner.invoke(app, ["run-code", str(md), "--block", "3"]).exit_code == 2
     assert runner.invoke(app, ["run-code", str(tmp_path / "nope.py")]).exit_code == 2
+
+
+def test_an_article_wrapped_in_a_markdown_fence_is_unwrapped() -> None:
+    inner = "# T\n\n```python\nx = 1\n```\n"
+    assert unwrap(f"```markdown\n{inner}```\n") == inner
+    assert unwrap(inner) == inner

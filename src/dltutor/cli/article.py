@@ -30,9 +30,9 @@ TEXT = {
         "en": "Writing the article with {model}…",
         "zh": "正在用 {model} 撰写文章……",
     },
-    "checking": {
-        "en": "Running its code in the sandbox…",
-        "zh": "正在沙箱中运行文中的代码……",
+    "written": {
+        "en": "Writing the article with {model}… {chars} characters",
+        "zh": "正在用 {model} 撰写文章……已写 {chars} 字",
     },
     "block": {"en": "block {n}: {badge}", "zh": "代码块 {n}：{badge}"},
     "saved": {"en": "Saved {path}", "zh": "已保存 {path}"},
@@ -124,12 +124,21 @@ async def _write(
     from dltutor.verify.article import write_article
     from dltutor.verify.blocks import BlockResult
 
+    client = backend.client(settings) if backend is not None else None
+    status = None
+    if draft is None:
+        status = err.status(_t("writing", lang, model=backend.model or backend.name))
+        status.start()
+
+    def writing(chars: int) -> None:
+        if status is not None:
+            status.update(_t("written", lang, model=backend.model or backend.name, chars=chars))
+
     def progress(res: BlockResult) -> None:
+        if status is not None:
+            status.stop()
         err.print(_t("block", lang, n=res.index + 1, badge=res.badge(lang, article=True)))
 
-    client = backend.client(settings) if backend is not None else None
-    if draft is None:
-        err.print(Text(_t("writing", lang, model=backend.model or backend.name), style="dim"))
     try:
         return await write_article(
             topic,
@@ -140,11 +149,14 @@ async def _write(
             small_model=bool(backend is not None and backend.embedded),
             model_name=(backend.model or backend.name) if backend is not None else "",
             on_result=progress,
+            on_text=writing,
         )
     except LLMError as e:
         err.print(Text(e.message(lang), style="red"))
         return None
     finally:
+        if status is not None:
+            status.stop()
         if client is not None:
             await client.aclose()
 

@@ -248,6 +248,12 @@ def article_messages(g: Grounding, lang: str, limits: Limits) -> list[Message]:
     return [Message("system", prompt), Message("user", ask)]
 
 
+def unwrap(text: str) -> str:
+    """The article itself when a model wrapped all of it in a ```markdown fence."""
+    m = re.fullmatch(r"\s*(`{3,}|~{3,})\s*(?:markdown|md)\s*\n(.*)\n\1\s*", text, re.S | re.I)
+    return m.group(2) + "\n" if m else text
+
+
 def missing_parts(markdown: str, lang: str) -> list[str]:
     """The six parts whose heading (by its number) does not appear."""
     out = []
@@ -275,6 +281,7 @@ async def write_article(
     limits: Limits | None = None,
     max_tokens: int | None = None,
     on_result: Callable[[BlockResult], None] | None = None,
+    on_text: Callable[[int], None] | None = None,
 ) -> Article:
     """Write (or take `draft`), verify and annotate. Raises ArticleError on bad input and
     LLMError when the model cannot write the article."""
@@ -289,11 +296,14 @@ async def write_article(
         g = ground(topic, lang, small=small_model)
         labels, title = g.labels, g.title
         size = "small" if small_model else "full"
-        reply = await client.complete(
-            article_messages(g, lang, limits),
-            max_tokens=max_tokens or ARTICLE_MAX_TOKENS[size],
+        gen = client.stream(
+            article_messages(g, lang, limits), max_tokens=max_tokens or ARTICLE_MAX_TOKENS[size]
         )
-        text, truncated = reply.answer, reply.truncated
+        async for _ in gen:
+            if on_text is not None:
+                on_text(len(gen.reply.answer))
+        reply = gen.reply
+        text, truncated = unwrap(reply.answer), reply.truncated
         model_name = model_name or reply.model
     else:
         text = draft
