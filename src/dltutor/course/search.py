@@ -2,8 +2,8 @@
 
 Shown documents are lesson sections, in both languages. Three more kinds of document per topic
 and language are only scored, never shown: the whole lesson, its titles (topics.yaml's and the
-lesson's H1), and an "about" document (id words, area, objectives, quiz and check questions),
-which tell which topic a question is about even when no single section words it the same way.
+lesson's H1), and an "about" document (id words, area, objectives, quiz and check questions);
+they tell which topic a question is about even when no single section words it the same way.
 
 Scoring, per query (see `SearchIndex.search`):
 1. Each kind has its own BM25 over word tokens and over subword tokens (Chinese bigrams,
@@ -19,17 +19,17 @@ Scoring, per query (see `SearchIndex.search`):
 
 The weights were chosen on tests/course/search_questions.yaml, but they are not finely fitted:
 across a grid of 108 settings, recall@1 stayed within 0.92-0.97 and recall@3 within 0.98-0.99
-(180 questions, 62 topics with lessons); scoring titles separately mattered most. Building analyses every lesson with jieba (seconds); the CLI would pay that
-on every call, so the index is cached under `$DLTUTOR_HOME/cache/`, keyed by a hash of the
-course files and INDEX_VERSION (loading takes ~60 ms).
+(180 questions, 62 topics with lessons); scoring titles separately mattered most.
+
+Building analyses every lesson with jieba (~3 s of CPU for 76 topics); the CLI would pay that on
+every call, so the index is cached under `$DLTUTOR_HOME/cache/`, keyed by a hash of the course
+files and INDEX_VERSION (loading it takes ~0.1-0.3 s). Documents: see `search_docs`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import re
 import shutil
 import tempfile
 from collections.abc import Collection
@@ -41,6 +41,16 @@ import bm25s
 import numpy as np
 
 from dltutor.course.model import LANGS, SECTIONS, Course, data_dir
+from dltutor.course.search_docs import (
+    ABOUT,
+    LESSON,
+    TITLE,
+    Doc,
+    course_documents,
+    files_fingerprint,
+    paragraphs,
+    trim,
+)
 from dltutor.course.search_tokens import (
     COURSE_TERMS,
     Analyzer,
@@ -70,42 +80,7 @@ SECTION_WEIGHT = {
 # questions, when asked for: their rubrics give answers away) must match clearly better.
 SHOW_PREFERENCE = {"check": 0.6, "reading": 0.3}
 SHOWN_BY_DEFAULT = frozenset(SECTIONS) - {"check"}
-ABOUT = "about"  # the key of a topic's about document: title, objectives, quiz questions
-LESSON = "lesson"  # the key of a whole lesson as one document
-TITLE = "title"  # the key of a topic's titles (graph and lesson) in one language
 KINDS = ("section", LESSON, ABOUT, TITLE)
-
-# The area a topic id starts with, named in both languages: the course's own taxonomy says
-# e.g. that nlp.text_representation is where "什么是自然语言处理" starts.
-AREAS = {
-    "math": ("数学", "mathematics"),
-    "compute": ("计算", "computing"),
-    "python": ("Python 编程", "Python programming"),
-    "ai": ("人工智能", "artificial intelligence AI"),
-    "ml": ("机器学习", "machine learning"),
-    "dl": ("深度学习 神经网络", "deep learning neural networks"),
-    "fw": ("深度学习框架", "deep-learning frameworks"),
-    "proj": ("实践项目", "project"),
-    "cnn": ("卷积神经网络 CNN", "convolutional neural networks CNN"),
-    "nlp": ("自然语言处理 NLP", "natural language processing NLP"),
-    "rnn": ("循环神经网络 RNN", "recurrent neural networks RNN"),
-    "attn": ("注意力", "attention"),
-    "tf": ("Transformer", "Transformer"),
-    "llm": ("大语言模型 LLM", "large language models LLM"),
-    "ft": ("微调", "fine-tuning"),
-    "prompt": ("提示", "prompting"),
-    "app": ("大模型应用", "LLM applications"),
-    "adv": ("进阶", "advanced"),
-}
-
-
-@dataclass(frozen=True)
-class Doc:
-    topic: str
-    key: str  # a section key from SECTIONS, or ABOUT
-    lang: str
-    heading: str  # the section heading in `lang`
-    text: str  # Markdown body (what snippets and offline answers quote)
 
 
 @dataclass(frozen=True)
@@ -130,46 +105,8 @@ class Hit:
 
 
 def course_fingerprint(root: Path) -> str:
-    """A hash of every course file and of the search code's version: the cache key."""
-    h = hashlib.sha256(f"search-index-v{INDEX_VERSION}".encode())
-    files = [root / "topics.yaml", *sorted((root / "topics").glob("*/*"))]
-    for f in files:
-        if f.is_file() and f.suffix in (".md", ".yaml"):
-            h.update(str(f.relative_to(root)).encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:20]
-
-
-def course_documents(course: Course) -> list[Doc]:
-    """Lesson sections, plus an about document per language for every topic with a lesson.
-
-    The about documents exist in both languages even when only one lesson has landed: titles,
-    objectives and quiz questions are bilingual, so a Chinese question still finds a topic whose
-    Chinese lesson is missing.
-    """
-    docs: list[Doc] = []
-    for t in course:
-        if not t.lessons:
-            continue
-        for lang in LANGS:
-            lesson = t.lessons.get(lang)
-            sections = lesson.sections if lesson else {}
-            for key, body in sections.items():
-                if key in SECTIONS and body.strip():
-                    docs.append(Doc(t.id, key, lang, SECTIONS[key][lang], body))
-            if lesson:
-                docs.append(Doc(t.id, LESSON, lang, "", lesson.text))
-            title = [t.title.get(lang, ""), lesson.title if lesson else ""]
-            docs.append(Doc(t.id, TITLE, lang, "", "\n".join(x for x in title if x)))
-            about = [
-                t.id.replace(".", " ").replace("_", " "),
-                AREAS.get(t.id.split(".")[0], ("", ""))[0 if lang == "zh" else 1],
-                *t.objectives.get(lang, []),
-                *(q.question(lang) for q in t.quiz if lang in q.text),
-                *(c.question for c in (lesson.check_questions if lesson else [])),
-            ]
-            docs.append(Doc(t.id, ABOUT, lang, "", "\n".join(a for a in about if a)))
-    return docs
+    """The cache key: the course files and this code's INDEX_VERSION."""
+    return files_fingerprint(root, f"search-index-v{INDEX_VERSION}")
 
 
 def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
@@ -467,7 +404,7 @@ class SearchIndex:
     def _snippet(self, doc: int, q_tokens: set[str], limit: int = 160) -> str:
         """The paragraph sharing most tokens with the query, as plain text, trimmed."""
         if doc not in self._snippet_cache:
-            paras = [p for p in _paragraphs(self.docs[doc].text) if p]
+            paras = [p for p in paragraphs(self.docs[doc].text) if p]
             self._snippet_cache[doc] = [(p, set(self.analyzer.light(p))) for p in paras]
         paras_ = self._snippet_cache[doc]
         if not paras_:
@@ -487,34 +424,6 @@ def _other(lang: str) -> str:
 
 def query_lang(query: str) -> str:
     return "zh" if is_chinese(query) else "en"
-
-
-_FENCE = re.compile(r"^```.*?^```", re.S | re.M)
-_DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
-# Emphasis, code spans, list markers and link targets; single _ and * stay (LaTeX uses them).
-_MD_MARKS = re.compile(r"\*\*|__|`+|^\s*(?:[-+*>]|\d+\.) |\[([^\]]*)\]\([^)]*\)", re.M)
-
-
-def _paragraphs(markdown: str) -> list[str]:
-    """Prose paragraphs of a section: code, display math, headings and tables left out."""
-    text = _DISPLAY_MATH.sub(" ", _FENCE.sub(" ", markdown))
-    out = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = [ln for ln in block.splitlines() if not ln.lstrip().startswith(("|", "#"))]
-        plain = " ".join(_MD_MARKS.sub(lambda m: m.group(1) or "", ln).strip() for ln in lines)
-        out.append(re.sub(r"\s+", " ", plain).strip())
-    return out
-
-
-def trim(text: str, limit: int) -> str:
-    """Cut at a sentence end (。！？. ! ?) before `limit` characters when one exists, else at limit."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    ends = [m.end() for m in re.finditer(r"[。！？；]|[.!?;](?=\s)", cut)]
-    if ends and ends[-1] >= limit // 2:
-        return cut[: ends[-1]].strip()
-    return cut.rstrip() + "…"
 
 
 _default: dict[str, SearchIndex] = {}
