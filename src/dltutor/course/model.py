@@ -17,6 +17,15 @@ from typing import Any
 
 import yaml
 
+# libyaml's C loader when available: the course is ~230 YAML files, and the pure-Python loader
+# spends seconds on them at every start.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
 LANGS = ("zh", "en")
 
 # The six lesson sections, in order, by language. The key is the language-neutral name.
@@ -189,7 +198,7 @@ class Course:
     @classmethod
     def load(cls, root: Path | None = None) -> Course:
         root = root or data_dir()
-        graph = yaml.safe_load((root / "topics.yaml").read_text(encoding="utf-8"))
+        graph = _yaml((root / "topics.yaml").read_text(encoding="utf-8"))
         topics = []
         for raw in graph["topics"]:
             t = Topic(
@@ -281,7 +290,7 @@ def _load_topic_folder(t: Topic, folder: Path) -> None:
     t.folder = folder
     meta_file = folder / "meta.yaml"
     if meta_file.exists():
-        meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
+        meta = _yaml(meta_file.read_text(encoding="utf-8")) or {}
         t.hours = float(meta.get("hours") or 0)
         t.objectives = {k: list(v or []) for k, v in (meta.get("objectives") or {}).items()}
     for lang in LANGS:
@@ -290,7 +299,7 @@ def _load_topic_folder(t: Topic, folder: Path) -> None:
             t.lessons[lang] = parse_lesson(t.id, lang, f.read_text(encoding="utf-8"))
     quiz_file = folder / "quiz.yaml"
     if quiz_file.exists():
-        raw = yaml.safe_load(quiz_file.read_text(encoding="utf-8")) or {}
+        raw = _yaml(quiz_file.read_text(encoding="utf-8")) or {}
         for item in raw.get("items") or []:
             t.quiz.append(
                 QuizItem(
