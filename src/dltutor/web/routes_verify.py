@@ -8,9 +8,9 @@ the sandbox's wall limit per block.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,8 @@ from dltutor.verify.answers import (
 from dltutor.web.deps import CSRF, CurrentLearner, SessionDep
 
 router = APIRouter(prefix="/api", tags=["verify"])
+MAX_ID = 2**31 - 1  # database ids: a larger number is a bad request, not a database error
+MessageId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class VerifyOut(BaseModel):
@@ -34,7 +36,7 @@ class VerifyOut(BaseModel):
 
 
 class RunIn(BaseModel):
-    message_id: int
+    message_id: int = Field(ge=1, le=MAX_ID)
     index: int = Field(ge=0, le=500)  # the Python block's position in the message, from 0
 
 
@@ -49,7 +51,7 @@ def _own_message(db: Session, message_id: int, learner_id: int) -> Message:
 
 @router.post("/messages/{message_id}/verify", response_model=VerifyOut, dependencies=[CSRF])
 def verify_message(
-    message_id: int, db: SessionDep, me: CurrentLearner, force: bool = False
+    message_id: MessageId, db: SessionDep, me: CurrentLearner, force: bool = False
 ) -> VerifyOut:
     """Run the Python blocks of one of the learner's messages (stored verdicts unless `force`)."""
     msg = _own_message(db, message_id, me.id)
