@@ -77,7 +77,8 @@ def article(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary too.")] = False,
 ) -> None:
     """Write a six-part tutorial article on TOPIC whose every Python block has been run in the
-    sandbox (failing blocks are sent back to the model for repair, then marked if still broken)."""
+    sandbox (failing blocks are sent back to the model for repair, then marked if still broken).
+    Exit status: 0 every block verified, 1 some not, 2 bad input."""
     from dltutor.config import get_settings
     from dltutor.verify.article import ArticleError
 
@@ -190,7 +191,8 @@ def run_code(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Run Python code in the sandbox and show what it printed, with a verified/failed badge."""
+    """Run Python code in the sandbox and show what it printed, with a verified/failed badge.
+    Exit status: 0 it ran, 1 it failed, 2 bad input."""
     from dltutor.verify.answers import rerun_block, run_answer
     from dltutor.verify.blocks import fence
     from dltutor.verify.console import print_results

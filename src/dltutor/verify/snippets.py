@@ -243,7 +243,8 @@ class CodeSession:
             return res
         if res.ok and res.probes:
             res.ok, res.kind = False, "suspicious"
-            shape = res.probes[0].split(":")[1]
+            parts = res.probes[0].split(":")  # "argmax:<shape>:<axis>", from the sandbox
+            shape = parts[1] if len(parts) > 1 else "?"
             res.errors = both("argmax_probe", shape=shape)
         return res
 
