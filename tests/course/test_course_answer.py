@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from dltutor.course import answer
 from dltutor.course.answer import answer_offline, citation, excerpt, format_citations
 from dltutor.course.search import SearchIndex
 
@@ -43,6 +46,26 @@ def test_excerpt_cuts_at_block_boundaries() -> None:
     full = excerpt(text, 1000)
     assert full.count("$$") == 2 and full.count("```") == 2 and full.endswith("Last.")
     assert excerpt("x" * 50, 10).endswith("…")
+
+
+def test_excerpt_starts_at_the_relevant_part_of_a_long_section() -> None:
+    text = "\n\n".join(
+        ["Intro words here."] * 10 + ["### Learning rate", "Too large a step diverges."]
+    )
+    out = excerpt(text, 60, lambda block: float("diverges" in block))
+    assert out.startswith("…\n\n**Learning rate**\n\nToo large a step diverges.")
+    assert excerpt(text, 60).startswith("Intro words here.")  # no relevance: from the start
+    near = excerpt("A.\n\nB diverges.\n\nC.", 100, lambda block: float("diverges" in block))
+    assert near.startswith("A.")  # the relevant block fits from the start: keep the context
+
+
+def test_ground_gives_context_and_citations(
+    tiny_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answer, "get_index", lambda: tiny_index)
+    context, cites = answer.ground("学习率太大会怎样", "zh")
+    assert cites and cites[0].startswith("[dl.gradient_descent · ")
+    assert cites[0] in context and "学习率" in context
 
 
 def test_format_citations_labels_each_block(tiny_index: SearchIndex) -> None:

@@ -9,6 +9,7 @@ a model's prompt, with the citation labels the model is asked to repeat.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,11 +101,14 @@ def _blocks(markdown: str) -> list[str]:
     return blocks
 
 
-def excerpt(markdown: str, budget: int) -> str:
-    """The section's opening blocks up to `budget` characters, cut at a block boundary.
+def excerpt(markdown: str, budget: int, relevance: Callable[[str], float] | None = None) -> str:
+    """Blocks of a section up to `budget` characters, cut at a block boundary.
 
-    The first block is always kept (trimmed at a sentence end if it alone is too long); a block
-    that would overflow ends the excerpt with an ellipsis rather than being cut mid-formula.
+    From the start of the section, unless `relevance` (a score per block) finds the best prose
+    block beyond the budget: then from that block (and the heading just before it), after an
+    ellipsis. The first block is always kept (trimmed at a sentence end if it alone is too
+    long); a block that would overflow ends the excerpt with an ellipsis rather than being cut
+    mid-formula.
     """
     # Headings inside a quoted section would outrank the answer's own; make them bold text.
     blocks = [
@@ -112,15 +116,31 @@ def excerpt(markdown: str, budget: int) -> str:
     ]
     if not blocks:
         return ""
-    out = [blocks[0] if len(blocks[0]) <= budget else trim(blocks[0], budget)]
-    used = len(out[0])
-    for block in blocks[1:]:
+    start = 0
+    if relevance is not None:
+        scores = [relevance(b) if _is_prose(b) else 0.0 for b in blocks]
+        best = max(range(len(blocks)), key=lambda i: scores[i])  # the first among equals
+        if scores[best] > 0 and sum(len(b) for b in blocks[: best + 1]) > budget:
+            start = best - 1 if best > 0 and _is_heading(blocks[best - 1]) else best
+    out = ["…"] if start > 0 else []
+    first = blocks[start]
+    out.append(first if len(first) <= budget else trim(first, budget))
+    used = len(out[-1])
+    for block in blocks[start + 1 :]:
         if used + len(block) > budget:
             out.append("…")
             break
         out.append(block)
         used += len(block)
     return "\n\n".join(out)
+
+
+def _is_prose(block: str) -> bool:
+    return not block.startswith(("```", "$$", "|")) and not _is_heading(block)
+
+
+def _is_heading(block: str) -> bool:
+    return block.startswith("**") and block.endswith("**") and "\n" not in block
 
 
 def answer_offline(
@@ -135,12 +155,13 @@ def answer_offline(
     best_topic_text = "\n".join(d.text for d in index.docs if d.topic == hits[0].topic)
     confident = index.coverage(question, best_topic_text) >= MIN_COVERAGE
     note = NOTES[lang] if confident else WEAK[lang] + NOTES[lang]
+    relevance = relevance_to(question, index)
     parts = [f"> {note}"]
     for n, hit in enumerate(hits):
         title = index.title(hit.topic, hit.lang)
         budget = BUDGET[hit.lang] if n == 0 else BUDGET[hit.lang] // 2
         parts.append(f"### {title} · {hit.section}")
-        parts.append(excerpt(hit.text, budget))
+        parts.append(excerpt(hit.text, budget, relevance))
         parts.append(citation(hit))
     parts.append(MORE[lang] + ", ".join(f"`dltutor lesson {h.topic}`" for h in hits))
     return OfflineAnswer(
@@ -154,20 +175,36 @@ def answer_offline(
     )
 
 
-def format_citations(hits: list[Hit], max_chars: int = 1200) -> str:
+def format_citations(
+    hits: list[Hit], max_chars: int = 1200, relevance: Callable[[str], float] | None = None
+) -> str:
     """Retrieved sections as a prompt context block: each headed by the label to cite.
 
     The model is meant to answer from these and cite the labels it used, e.g.
-    "... [attn.self_attention · The idea]".
+    "... [attn.self_attention · The idea]". `relevance` picks the part of a long section to
+    quote, as in `excerpt`.
     """
     blocks = []
     for hit in hits:
-        body = excerpt(hit.text, max_chars) if hit.text else hit.snippet
+        body = excerpt(hit.text, max_chars, relevance) if hit.text else hit.snippet
         blocks.append(f"{citation(hit)}\n{body}")
     return "\n\n".join(blocks)
 
 
+def relevance_to(question: str, index: SearchIndex) -> Callable[[str], float]:
+    """How many of the question's (cheap) tokens a block of text shares."""
+    q_tokens = set(index.analyzer.light(question))
+
+    def relevance(block: str) -> float:
+        return len(q_tokens & set(index.analyzer.light(block)))
+
+    return relevance
+
+
 def ground(question: str, lang: str, k: int = 3) -> tuple[str, list[str]]:
     """The chat's grounder: (context block for the prompt, citation labels), from course search."""
-    hits = get_index().search(question, k=k, lang=lang, sections=EXPLAINING)
-    return format_citations(hits), [citation(h) for h in hits]
+    index = get_index()
+    hits = index.search(question, k=k, lang=lang, sections=EXPLAINING)
+    return format_citations(hits, relevance=relevance_to(question, index)), [
+        citation(h) for h in hits
+    ]
