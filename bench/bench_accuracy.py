@@ -2,7 +2,9 @@
 
 The fake server runs in its own process and waits exactly TTFT before the first token and
 TPOT between tokens (scheduled on absolute times). dltutor bench's runner measures both at
-1, 50 and 500 concurrent streams; the error must stay within 2%. Then it drives 1,000
+1, 50 and 500 concurrent streams; the error must stay within 2%. TTFT is compared from the
+response headers (the server's share, as other tools measure it); TTFT from the request's
+arrival, which adds the client building 500 requests at once, is printed beside it. Then it drives 1,000
 concurrent streams and reports whether every one completed. A table, then one JSON line.
 Exit status 1 when a check fails.
 """

@@ -76,6 +76,7 @@ def summarize(records: list[RequestRecord], slo: dict[str, float] | None = None)
         "tokens_source": sorted({r.tokens_source for r in ok}),
         "ttft_s": percentiles(r.ttft_s for r in ok),
         "ttft_answer_s": percentiles(r.ttft_answer_s for r in ok),
+        "ttft_server_s": percentiles(r.ttft_server_s for r in ok),
         "tpot_s": percentiles(r.tpot_s for r in ok),
         "itl_s": percentiles(x for r in ok for x in r.itl_s),
         "e2e_s": percentiles(r.e2e_s for r in ok),

@@ -144,6 +144,8 @@ ROWS: list[tuple[str, str, float, str]] = [
     ("TTFT p90", "ttft_s.p90", 1, " s"),
     ("TTFT p99", "ttft_s.p99", 1, " s"),
     ("answer TTFT p50", "ttft_answer_s.p50", 1, " s"),
+    ("server TTFT p50", "ttft_server_s.p50", 1, " s"),
+    ("server TTFT p99", "ttft_server_s.p99", 1, " s"),
     ("TPOT p50", "tpot_s.p50", 1000, " ms"),
     ("TPOT p99", "tpot_s.p99", 1000, " ms"),
     ("ITL p50", "itl_s.p50", 1000, " ms"),

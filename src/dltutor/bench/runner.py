@@ -42,6 +42,9 @@ class RequestRecord:
     queue_s: float = 0.0  # waiting for an admission slot
     ttft_s: float | None = None  # arrival -> first token of any kind (thinking or answer)
     ttft_answer_s: float | None = None  # arrival -> first answer token
+    # response headers -> first token: the server's share of TTFT, without the client building
+    # the request and connecting (what tools that start their clock at send time report)
+    ttft_server_s: float | None = None
     e2e_s: float = 0.0  # arrival -> last byte
     itl_s: list[float] = field(default_factory=list)  # gaps between streamed chunks
     input_tokens: int | None = None
@@ -217,6 +220,8 @@ def _take(rec: RequestRecord, r: Reply) -> None:
         rec.ttft_s = rec.queue_s + r.first_token_s
     if r.first_answer_token_s is not None:
         rec.ttft_answer_s = rec.queue_s + r.first_answer_token_s
+    if r.first_token_s is not None and r.headers_s is not None:
+        rec.ttft_server_s = r.first_token_s - r.headers_s
     times = r.chunk_times
     rec.itl_s = [b - a for a, b in zip(times, times[1:], strict=False)]
     rec.input_tokens, rec.output_tokens, rec.reasoning_tokens = (

@@ -149,6 +149,7 @@ class LLMClient:
             ctx = self._api.chat.completions.with_streaming_response.create(**kwargs)
             try:
                 response = await asyncio.wait_for(ctx.__aenter__(), gen.time_left_for_first_token())
+                gen.reply.headers_s = time.monotonic() - gen.reply.started_at
                 return ctx, response
             except TimeoutError as e:
                 raise LLMError(

@@ -46,6 +46,7 @@ class Reply:
     reasoning_tokens: int | None = None
     tokens_estimated: bool = False  # True when counts were not in the server's usage
     started_at: float = 0.0  # time.monotonic() when the request was sent
+    headers_s: float | None = None  # to the response headers: client, network and server accept
     first_token_s: float | None = None  # to the first token of any kind
     first_answer_token_s: float | None = None
     total_s: float = 0.0
