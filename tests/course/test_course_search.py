@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,6 +172,21 @@ def test_corrupt_cache_is_rebuilt(tiny_course_root: Path, tmp_path: Path) -> Non
     (folder / "meta.json").write_text("{not json", encoding="utf-8")
     index = SearchIndex.load_or_build(tiny_course_root, cache_dir=cache)
     assert index.search("attention")[0].topic == "attn.attention_mechanism"
+    next(folder.glob("*.npz")).write_bytes(b"not a zip")
+    index = SearchIndex.load_or_build(tiny_course_root, cache_dir=cache)
+    assert index.search("attention")[0].topic == "attn.attention_mechanism"
+
+
+def test_loading_a_cached_index_does_not_need_bm25s(tiny_course_root: Path, tmp_path: Path) -> None:
+    """bm25s imports scipy (~0.3 s): only building may need it, not every CLI call."""
+    cache = tmp_path / "cache"
+    SearchIndex.load_or_build(tiny_course_root, cache_dir=cache)
+    code = (
+        "import sys; from pathlib import Path; from dltutor.course.search import SearchIndex; "
+        f"ix = SearchIndex.load_or_build(Path({str(tiny_course_root)!r}), Path({str(cache)!r})); "
+        "assert ix.search('attention'); assert 'bm25s' not in sys.modules, 'bm25s imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_default_cache_lives_under_dltutor_home(tiny_course_root: Path, dltutor_home: Path) -> None:

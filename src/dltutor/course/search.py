@@ -37,7 +37,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 
 from dltutor.course.model import LANGS, SECTIONS, Course, data_dir
@@ -60,7 +59,7 @@ from dltutor.course.search_tokens import (
     title_terms,
 )
 
-INDEX_VERSION = "3"  # bump when tokenization or the document layout changes
+INDEX_VERSION = "4"  # bump when tokenization or the document layout changes
 
 SUBWORD_WEIGHT = 0.5
 OTHER_LANG_WEIGHT = 0.7
@@ -109,25 +108,64 @@ def course_fingerprint(root: Path) -> str:
     return files_fingerprint(root, f"search-index-v{INDEX_VERSION}")
 
 
-def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
-    index = bm25s.BM25(k1=1.2, b=0.75)
-    # An empty document would break bm25s's vocabulary; a placeholder token never matches.
-    index.index([toks or ["\x00"] for toks in corpus], show_progress=False)
-    return index
+@dataclass
+class Weights:
+    """One BM25 index as bm25s computes it: a token-by-document matrix of precomputed scores.
 
+    bm25s (and the scipy it imports, ~0.3 s) is needed only to build; querying sums a few
+    columns of the matrix, and the arrays save and load as plain numpy files.
+    """
 
-def _document_frequencies(index: bm25s.BM25) -> dict[str, int]:
-    """token -> number of documents containing it, from the index's sparse matrix."""
-    indptr = np.asarray(index.scores["indptr"])
-    counts = np.diff(indptr)  # the matrix is stored by token: one column per vocabulary entry
-    return {tok: int(counts[i]) for tok, i in index.vocab_dict.items() if i < len(counts)}
+    vocab: dict[str, int]  # token -> column
+    data: np.ndarray  # scores, column by column (CSC layout)
+    indices: np.ndarray  # the document of each score
+    indptr: np.ndarray  # column t holds data[indptr[t]:indptr[t + 1]]
+    num_docs: int
 
+    @classmethod
+    def build(cls, corpus: list[list[str]]) -> Weights:
+        import bm25s  # here, not at the top: loading a cached index must not import scipy
 
-def _scores(index: bm25s.BM25, tokens: list[str]) -> np.ndarray:
-    ids = index.get_tokens_ids(tokens) if tokens else []
-    if not ids:
-        return np.zeros(int(index.scores["num_docs"]), dtype=np.float32)
-    return np.asarray(index.get_scores_from_ids(ids), dtype=np.float32)
+        index = bm25s.BM25(k1=1.2, b=0.75)  # method "lucene": no non-occurrence scores
+        # An empty document would break bm25s's vocabulary; a placeholder token never matches.
+        index.index([toks or ["\x00"] for toks in corpus], show_progress=False)
+        sc = index.scores
+        return cls(
+            dict(index.vocab_dict),
+            np.asarray(sc["data"], dtype=np.float32),
+            np.asarray(sc["indices"], dtype=np.int32),
+            np.asarray(sc["indptr"], dtype=np.int64),
+            int(sc["num_docs"]),
+        )
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every document for `tokens` (a repeated token counts again)."""
+        cols = [self.vocab[t] for t in tokens if t in self.vocab]
+        if not cols:
+            return np.zeros(self.num_docs, dtype=np.float32)
+        picks = np.concatenate([np.arange(self.indptr[c], self.indptr[c + 1]) for c in cols])
+        out = np.bincount(self.indices[picks], weights=self.data[picks], minlength=self.num_docs)
+        return out.astype(np.float32)
+
+    def document_frequencies(self) -> dict[str, int]:
+        counts = np.diff(self.indptr)
+        return {tok: int(counts[c]) for tok, c in self.vocab.items() if c < len(counts)}
+
+    def save(self, path: Path) -> None:
+        np.savez(path, data=self.data, indices=self.indices, indptr=self.indptr)
+        tokens = sorted(self.vocab, key=self.vocab.__getitem__)
+        (path.with_suffix(".json")).write_text(
+            json.dumps({"tokens": tokens, "num_docs": self.num_docs}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> Weights:
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        with np.load(path.with_suffix(".npz")) as arrays:
+            data, indices, indptr = arrays["data"], arrays["indices"], arrays["indptr"]
+        vocab = {tok: n for n, tok in enumerate(meta["tokens"])}
+        return cls(vocab, data, indices, indptr, int(meta["num_docs"]))
 
 
 class SearchIndex:
@@ -142,7 +180,7 @@ class SearchIndex:
         self,
         docs: list[Doc],
         vocabulary: dict[str, int],
-        fields: dict[str, tuple[bm25s.BM25, bm25s.BM25]],
+        fields: dict[str, tuple[Weights, Weights]],
         titles: dict[str, dict[str, str]],
     ) -> None:
         self.docs = docs
@@ -174,7 +212,7 @@ class SearchIndex:
         has = {(d.topic, d.lang) for d in docs if d.key in SECTIONS}
         self._has_lang = {lang: np.array([(t, lang) in has for t in self.topics]) for lang in LANGS}
         self._snippet_cache: dict[int, list[tuple[str, set[str]]]] = {}
-        self._df = _document_frequencies(fields[LESSON][0]) if LESSON in fields else {}
+        self._df = fields[LESSON][0].document_frequencies() if LESSON in fields else {}
         self._n_lessons = len(self._rows[LESSON])
 
     def coverage(self, query: str, text: str) -> float:
@@ -217,8 +255,8 @@ class SearchIndex:
             rows = [i for i, d in enumerate(docs) if _kind(d.key) == kind]
             if rows:
                 fields[kind] = (
-                    _bm25([words[i] for i in rows]),
-                    _bm25([subwords[i] for i in rows]),
+                    Weights.build([words[i] for i in rows]),
+                    Weights.build([subwords[i] for i in rows]),
                 )
         titles = {t.id: dict(t.title) for t in course if t.lessons}
         return cls(docs, vocabulary, fields, titles)
@@ -232,8 +270,8 @@ class SearchIndex:
         tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
         try:
             for kind, (words, subwords) in self._fields.items():
-                words.save(str(tmp / f"{kind}-words"), show_progress=False)
-                subwords.save(str(tmp / f"{kind}-subwords"), show_progress=False)
+                words.save(tmp / f"{kind}-words.npz")
+                subwords.save(tmp / f"{kind}-subwords.npz")
             meta = {
                 "version": INDEX_VERSION,
                 # whole lessons are scored, never quoted: their text need not be kept
@@ -257,11 +295,10 @@ class SearchIndex:
         if meta.get("version") != INDEX_VERSION:
             raise ValueError(f"search index version {meta.get('version')} != {INDEX_VERSION}")
         docs = [Doc(**d) for d in meta["docs"]]
-        kw: dict[str, Any] = {"show_progress": False, "verbosity": 0}
         fields = {
             kind: (
-                bm25s.BM25.load(str(folder / f"{kind}-words"), **kw),
-                bm25s.BM25.load(str(folder / f"{kind}-subwords"), **kw),
+                Weights.load(folder / f"{kind}-words.npz"),
+                Weights.load(folder / f"{kind}-subwords.npz"),
             )
             for kind in meta["kinds"]
         }
@@ -281,8 +318,8 @@ class SearchIndex:
         if (folder / "meta.json").is_file():
             try:
                 return cls.load(folder)
-            except (OSError, ValueError, KeyError, TypeError):
-                shutil.rmtree(folder, ignore_errors=True)  # stale or corrupt: rebuild
+            except Exception:  # a cache is disposable: whatever is wrong with it, rebuild
+                shutil.rmtree(folder, ignore_errors=True)
         index = cls.build(course or Course.load(root))
         try:
             index.save(folder)
@@ -309,7 +346,7 @@ class SearchIndex:
             for index, tokens, more, weight in zip(
                 indexes, typed, extra, (1.0, SUBWORD_WEIGHT), strict=True
             ):
-                scores = _scores(index, tokens) + EXPANSION_WEIGHT * _scores(index, more)
+                scores = index.scores(tokens) + EXPANSION_WEIGHT * index.scores(more)
                 top = scores.max(initial=0.0)
                 if top > 0:
                     out[rows] += weight * scores / top
