@@ -179,6 +179,7 @@ async def test_small_model_note_and_missing_parts(fake_llm: FakeLLMServer) -> No
     )
     await client.aclose()
     assert not art.all_verified and art.missing_parts == PARTS["en"][1:]
+    assert len(art.problems()) == 2  # the failed block, the missing parts
     md = art.markdown
     assert "built-in small model" in md and "A real model" in md
     assert "Parts the model left out" in md and "The model cited none" in md
@@ -206,3 +207,16 @@ def test_an_article_wrapped_in_a_markdown_fence_is_unwrapped() -> None:
     inner = "# T\n\n```python\nx = 1\n```\n"
     assert unwrap(f"```markdown\n{inner}```\n") == inner
     assert unwrap(inner) == inner
+
+
+def test_an_article_without_code_is_not_a_success(fake_llm: FakeLLMServer) -> None:
+    """What the embedded model really wrote once: prose only, repeated, cut at the limit."""
+    fake_llm.enqueue(
+        reply("### What is a chatbot?\n\nA chatbot is a program. " * 5),
+    )
+    res = runner.invoke(app, ["article", "proj.chatbot", "--lang", "en", "--json"])
+    assert res.exit_code == 1
+    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    assert (
+        summary["blocks"] == [] and "This article has no Python code to run." in summary["problems"]
+    )

@@ -36,10 +36,6 @@ TEXT = {
     },
     "block": {"en": "block {n}: {badge}", "zh": "代码块 {n}：{badge}"},
     "saved": {"en": "Saved {path}", "zh": "已保存 {path}"},
-    "some_failed": {
-        "en": "{n} block(s) did not work; they are marked in the article.",
-        "zh": "有 {n} 个代码块无法运行，已在文章中标出。",
-    },
     "all_ok": {"en": "Every code block ran.", "zh": "所有代码块都运行通过。"},
 }
 
@@ -78,7 +74,8 @@ def article(
 ) -> None:
     """Write a six-part tutorial article on TOPIC whose every Python block has been run in the
     sandbox (failing blocks are sent back to the model for repair, then marked if still broken).
-    Exit status: 0 every block verified, 1 some not, 2 bad input."""
+    Exit status: 0 every block verified, 1 some not (or the article is cut off, lacks a part
+    or has no code), 2 bad input."""
     from dltutor.config import get_settings
     from dltutor.verify.article import ArticleError
 
@@ -109,13 +106,12 @@ def article(
         sys.stdout.write(art.markdown)
     if as_json:
         print(json.dumps({**art.summary(), "markdown": art.markdown}, ensure_ascii=False))
-    failed = sum(not b.verified for b in art.blocks)
-    err.print(
-        Text(_t("some_failed", lang, n=failed), style="yellow")
-        if failed
-        else Text(_t("all_ok", lang), style="green")
-    )
-    raise typer.Exit(0 if art.all_verified else 1)
+    problems = art.problems()
+    for problem in problems:
+        err.print(Text(problem, style="yellow"))
+    if not problems:
+        err.print(Text(_t("all_ok", lang), style="green"))
+    raise typer.Exit(1 if problems else 0)
 
 
 async def _write(

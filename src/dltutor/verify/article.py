@@ -76,6 +76,10 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "; {n} did not work and are marked ✗ with their error: do not rely on them",
         "zh": "；{n} 个无法运行，已用 ✗ 标出并附上错误信息：请不要依赖它们",
     },
+    "failed_blocks": {
+        "en": "{n} code block(s) did not work; they are marked in the article.",
+        "zh": "有 {n} 个代码块无法运行，已在文章中标出。",
+    },
     "no_code": {
         "en": "This article has no Python code to run.",
         "zh": "这篇文章没有可运行的 Python 代码。",
@@ -154,6 +158,22 @@ class Article:
     def all_verified(self) -> bool:
         return all(b.verified for b in self.blocks)
 
+    def problems(self) -> list[str]:
+        """What keeps this from being a finished article whose code works, in its language:
+        unverified blocks, and for a written one also no code, a cut-off text, missing parts."""
+        out = []
+        failed = sum(not b.verified for b in self.blocks)
+        if failed:
+            out.append(_w("failed_blocks", self.lang, n=failed))
+        if not self.from_draft:
+            if not self.blocks:
+                out.append(_w("no_code", self.lang))
+            if self.truncated:
+                out.append(_w("truncated", self.lang))
+            if self.missing_parts:
+                out.append(_w("missing_parts", self.lang, parts="; ".join(self.missing_parts)))
+        return out
+
     def summary(self) -> dict[str, Any]:
         """What `dltutor article --json` prints besides the Markdown."""
         return {
@@ -166,6 +186,7 @@ class Article:
             "missing_parts": self.missing_parts,
             "cited": self.cited,
             "all_verified": self.all_verified,
+            "problems": self.problems(),
             "blocks": [
                 {
                     "index": b.index,
