@@ -83,3 +83,14 @@ def test_doctor_fails_when_model_is_missing(monkeypatch: pytest.MonkeyPatch) -> 
         rep["backend"]["error_kind"] == "model_not_found"
         and "fake-model" in rep["backend"]["error"]
     )
+
+
+def test_chat_runs_the_code_in_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeLLMServer() as srv:
+        use(monkeypatch, srv.base_url)
+        srv.enqueue(Script(chunks=["Try this:\n\n```python\nprint(6 * 7)\n```\n"]))
+        res = runner.invoke(app, ["chat", "--lang", "en"], input="show me code\n/run 1\n/quit\n")
+    assert res.exit_code == 0, res.output
+    assert (
+        res.output.count("42") >= 2
+    )  # printed by the sandbox after the answer, and again by /run 1

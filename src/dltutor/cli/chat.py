@@ -58,9 +58,13 @@ async def _chat_loop(
     with session_scope(settings.db_url()) as db:
         learner_id = repo.get_or_create_local_learner(db).id
     chat = Chat(settings, backend, grounder=default_grounder())
+    from dltutor.verify.console import CodeChecker
+
+    checker = CodeChecker(console, settings.db_url())  # runs each answer's code in the sandbox
     ui_lang = lang or "zh"
     console.print(
-        f"[bold]dltutor[/bold] · {backend.name} · {backend.model or ''}  ([dim]/export /new /quit[/dim])"
+        f"[bold]dltutor[/bold] · {backend.name} · {backend.model or ''}  "
+        "([dim]/export /new /run N /quit[/dim])"
     )
     if backend.embedded:
         console.print(Text(t("engine.small_model", ui_lang), style="yellow"))
@@ -80,6 +84,9 @@ async def _chat_loop(
             if text.startswith("/export"):
                 _export(settings, learner_id, conv_id, text.split(maxsplit=1)[1:] or None, ui_lang)
                 continue
+            if checker.handles(text):
+                await checker.command(text, ui_lang)
+                continue
             ui_lang = lang or detect_lang(text, ui_lang)
             if not backend.available:
                 _print_offline(text, ui_lang)
@@ -90,6 +97,7 @@ async def _chat_loop(
             conv_id = turn.conversation_id
             try:
                 await _stream_to_console(chat, turn, ui_lang)
+                await checker.after_reply(turn.reply.answer, ui_lang, turn.assistant_message_id)
             except LLMError as e:
                 console.print(Text(e.message(ui_lang), style="red"))
             except KeyboardInterrupt:
