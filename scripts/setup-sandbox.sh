@@ -6,9 +6,14 @@
 #   readable by the unprivileged uids the sandbox runs as. The grader finds it at
 #   /opt/dltutor/sandbox unless DLTUTOR_GRADER_PYTHON names another interpreter.
 #
-# Options: --with-torch   also install torch (CPU) into the venv, for `kind: project` exercises.
+# Options: --with-torch   also install torch into the venv, for `kind: project` exercises (the
+#                         projects train real models; without torch grading them says so).
 # Env:     DLTUTOR_SANDBOX_DIR (default /opt/dltutor/sandbox), DLTUTOR_SANDBOX_NUMPY (a pip
-#          requirement, default: the numpy version of the repo's .venv, else "numpy").
+#          requirement, default: the numpy version of the repo's .venv, else "numpy"),
+#          DLTUTOR_SANDBOX_TORCH (a pip requirement, default: the torch version of the repo's
+#          .venv without its local label, else "torch==2.13.0"). Always pinned: an unpinned
+#          `pip install torch` may pick a multi-GB CUDA build; `torch==2.13.0` takes the CPU
+#          wheel where one lies in pip's find-links.
 set -euo pipefail
 
 SANDBOX_DIR="${DLTUTOR_SANDBOX_DIR:-/opt/dltutor/sandbox}"
@@ -56,8 +61,21 @@ have="$("$py" -c 'import numpy; print("numpy==" + numpy.__version__)' 2>/dev/nul
 if [ "$have" != "$numpy_spec" ] && { [ "$numpy_spec" != "numpy" ] || [ -z "$have" ]; }; then
   "$py" -m pip install -q --disable-pip-version-check "$numpy_spec"
 fi
-if [ "$WITH_TORCH" -eq 1 ] && ! "$py" -c 'import torch' >/dev/null 2>&1; then
-  "$py" -m pip install -q --disable-pip-version-check torch
+torch_spec="${DLTUTOR_SANDBOX_TORCH:-}"
+if [ -z "$torch_spec" ]; then
+  if v="$("$here/.venv/bin/python" -c 'import torch; print(torch.__version__)' 2>/dev/null)"; then
+    torch_spec="torch==${v%%+*}"
+  else
+    torch_spec="torch==2.13.0"
+  fi
+fi
+if [ "$WITH_TORCH" -eq 1 ]; then
+  have_torch="$("$py" -c 'import torch; print("torch==" + torch.__version__.split("+")[0])' \
+    2>/dev/null || true)"
+  if [ "$have_torch" != "$torch_spec" ]; then
+    # numpy stays as pinned above (torch does not require it, and must not move it)
+    "$py" -m pip install -q --disable-pip-version-check "$torch_spec" "$numpy_spec"
+  fi
 fi
 
 # Readable and executable by everyone, writable by root only.
@@ -65,9 +83,15 @@ chmod -R go+rX,go-w "$SANDBOX_DIR"
 for d in "$(dirname "$SANDBOX_DIR")" "$SANDBOX_DIR"; do chmod 755 "$d"; done
 
 # Check it as an unprivileged uid, the way the grader runs it.
+check="import numpy"
+[ "$WITH_TORCH" -eq 1 ] && check="import numpy, torch"
+versions="$("$py" -c 'import numpy; print("numpy", numpy.__version__, end="")')"
+if t="$("$py" -c 'import torch; print(torch.__version__)' 2>/dev/null)"; then
+  versions="$versions, torch $t"
+fi
 setpriv --reuid=65534 --regid=65534 --clear-groups \
   bwrap --ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/bin /bin \
   --ro-bind "$SANDBOX_DIR" "$SANDBOX_DIR" --proc /proc --dev /dev --unshare-all --die-with-parent \
-  --new-session --clearenv "$py" -c 'import numpy' \
-  && echo "setup-sandbox: ok ($py, $("$py" -c 'import numpy; print("numpy", numpy.__version__)'), bwrap $(bwrap --version | cut -d' ' -f2))" \
+  --new-session --clearenv "$py" -c "$check" \
+  && echo "setup-sandbox: ok ($py, $versions, bwrap $(bwrap --version | cut -d' ' -f2))" \
   || { echo "setup-sandbox: bwrap could not run the sandbox Python; the grader will fall back" >&2; exit 0; }

@@ -2,6 +2,7 @@
 
 Public API (pure: no database; the caller stores results):
     load_exercises(), get_exercise(id)         the exercises (course data, validated)
+    load_projects()                            the projects: train a model, judged on held-out data
     grade(id, code, lang=, limits=) -> GradeResult   .to_contract_json() is the CLI's JSON
     isolation_status() -> dict                 what `dltutor doctor` prints
     prewarm(n)                                 keep n sandboxes started ahead (for servers)
@@ -30,13 +31,24 @@ try to make a failing submission pass. What holds, and how:
    process of the run's uid is killed as well, so nothing it started survives.
 5. The grader stays up: each run is its own process; a run that dies fails its tests and says why.
 
+Projects (`kind: project`, dltutor.grader.projects) keep the same rule: the learner's model is
+trained and kept in the sandbox; its training data go in, its predictions on held-out inputs come
+out, and the held-out labels, the accuracy and the time taken (measured here) stay here. Per-step
+limits (`Limits.load_seconds`, `Limits.train_seconds`) stop a run with their own message.
+
 Not covered: side channels (timing), CPU time stolen from other runs within the limits, and at
 level `rlimits` reading files the sandbox uid can read. Tests: tests/grader/test_hostile.py.
 """
 
 from __future__ import annotations
 
-from dltutor.grader.exercises import Exercise, ExerciseError, get_exercise, load_exercises
+from dltutor.grader.exercises import (
+    Exercise,
+    ExerciseError,
+    get_exercise,
+    load_exercises,
+    load_projects,
+)
 from dltutor.grader.isolation import isolation_status
 from dltutor.grader.limits import Limits
 from dltutor.grader.pool import prewarm
@@ -54,5 +66,6 @@ __all__ = [
     "grade",
     "isolation_status",
     "load_exercises",
+    "load_projects",
     "prewarm",
 ]

@@ -25,6 +25,7 @@ from dltutor.course.model import data_dir
 
 KINDS = ("function", "project")
 MIN_HINTS = 3
+REQUIREMENTS = ("torch", "scikit-learn")  # what `requires:` may name (see runner)
 
 
 class ExerciseError(ValueError):
@@ -50,6 +51,7 @@ class Exercise:
     folder: Path
     difficulty: int = 1
     limits: dict[str, Any] = field(default_factory=dict)
+    requires: list[str] = field(default_factory=list)  # "torch" (sandbox), "scikit-learn"
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _ref: ModuleType | None = field(default=None, repr=False)
     _tests: list[tuple[str, Callable[..., None]]] | None = field(default=None, repr=False)
@@ -165,6 +167,12 @@ def load_exercise(folder: Path) -> Exercise:
             if defined.get(f.name) != f.params:
                 raise ExerciseError(f"{ex_id}: {part} must define {f.signature}")
     limits = dict(raw.get("limits") or {})
+    requires = [str(r) for r in raw.get("requires") or []]
+    if not set(requires) <= set(REQUIREMENTS):
+        raise ExerciseError(f"{ex_id}: requires may only name {REQUIREMENTS}")
+    prefix = "proj." if kind == "project" else "ex."
+    if not ex_id.startswith(prefix):
+        raise ExerciseError(f"{ex_id}: a {kind} exercise's id starts with {prefix!r}")
     return Exercise(
         id=ex_id,
         topic=str(raw.get("topic", "")),
@@ -176,6 +184,7 @@ def load_exercise(folder: Path) -> Exercise:
         folder=folder,
         difficulty=int(raw.get("difficulty", 1)),
         limits=limits,
+        requires=requires,
     )
 
 
@@ -185,19 +194,28 @@ def _all() -> dict[str, Exercise]:
     if not root.is_dir():
         return {}
     found = [
-        load_exercise(d) for d in sorted(root.iterdir()) if d.is_dir() and d.name.startswith("ex.")
+        load_exercise(d)
+        for d in sorted(root.iterdir())
+        if d.is_dir() and d.name.startswith(("ex.", "proj."))
     ]
     return {e.id: e for e in found}
 
 
-def load_exercises() -> list[Exercise]:
-    """Every exercise, in the contract's order where listed, then by id."""
+def load_exercises(include_projects: bool = False) -> list[Exercise]:
+    """The function exercises (`ex.*`, the contract's), in the contract's order where listed,
+    then by id; with `include_projects`, the projects (`proj.*`) after them."""
     order = contract_order()
-    return sorted(_all().values(), key=lambda e: (order.get(e.id, len(order)), e.id))
+    found = [e for e in _all().values() if include_projects or e.kind != "project"]
+    return sorted(found, key=lambda e: (e.kind == "project", order.get(e.id, len(order)), e.id))
+
+
+def load_projects() -> list[Exercise]:
+    """The project exercises (`proj.*`: train a real model; graded on held-out accuracy)."""
+    return [e for e in load_exercises(include_projects=True) if e.kind == "project"]
 
 
 def get_exercise(exercise_id: str) -> Exercise:
-    """The exercise with this id; KeyError if there is none."""
+    """The exercise (function exercise or project) with this id; KeyError if there is none."""
     return _all()[exercise_id]
 
 

@@ -19,6 +19,10 @@ class Limits:
     tmp_mb: int = 16  # size of the /tmp tmpfs (bwrap level)
     output_kb: int = 64  # stdout+stderr kept; the rest is read and dropped
     open_files: int = 256  # RLIMIT_NOFILE
+    # Per-step limits, each enforced by killing the run, with a message of its own (None: only
+    # the wall clock above): loading the learner's file, and a project's training call.
+    load_seconds: float | None = None
+    train_seconds: float | None = None
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Limits:

@@ -34,6 +34,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "was stopped. Only define the functions the exercise asks for.",
         "zh": "代码干扰了评测程序的通信通道（{detail}），评测已中止。只需定义题目要求的函数。",
     },
+    "time_limit": {
+        "en": "It was stopped after {limit} s, the time allowed for this step. Make it cheaper: "
+        "fewer epochs, mini-batches rather than one example at a time, or a smaller model.",
+        "zh": "它超过了这一步允许的 {limit} 秒，已被终止。请减少开销：减少训练轮数（epoch）、"
+        "用小批量代替逐个样本训练，或换一个更小的模型。",
+    },
+    "load_time_limit": {
+        "en": "Loading your file took more than {limit} s and was stopped. Does it train (or loop) "
+        "when it is imported? Put that work inside the functions the exercise asks for.",
+        "zh": "加载你的文件超过了 {limit} 秒，已被终止。是否在导入时就开始训练（或进入循环）？"
+        "请把这些代码放进题目要求的函数里。",
+    },
+    "needs_torch": {
+        "en": "This project trains a PyTorch model, but PyTorch is not installed in the grader's "
+        "sandbox. This is a problem of the installation, not of your code: an administrator runs "
+        "`scripts/setup-sandbox.sh --with-torch` as root.",
+        "zh": "这个项目要训练 PyTorch 模型，但评测沙箱里没有安装 PyTorch。这是安装问题，不是你的"
+        "代码的问题：请管理员以 root 身份运行 `scripts/setup-sandbox.sh --with-torch`。",
+    },
+    "needs_scikit-learn": {
+        "en": "This project's data (the digits that ship with scikit-learn) is not available, "
+        "because scikit-learn is not installed next to dltutor. This is a problem of the "
+        "installation, not of your code: `pip install scikit-learn`.",
+        "zh": "这个项目的数据（scikit-learn 自带的手写数字）不可用，因为 dltutor 所在环境没有安装 "
+        "scikit-learn。这是安装问题，不是你的代码的问题：`pip install scikit-learn`。",
+    },
     "load_error": {
         "en": "Your file could not be run: {kind}: {message}\n{traceback}",
         "zh": "无法运行你的文件：{kind}: {message}\n{traceback}",
@@ -115,6 +141,85 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "a_dict_keys": {"en": "a dict with keys {keys}", "zh": "键为 {keys} 的字典"},
     "finite": {"en": "finite values (no nan or inf)", "zh": "有限值（不能有 nan 或 inf）"},
+    # --- projects (dltutor.grader.projects) ---
+    "p_not_model": {
+        "en": "Expected a torch.nn.Module (a model). Got {got}.",
+        "zh": "期望得到一个 torch.nn.Module（模型）。实际得到 {got}。",
+    },
+    "p_model": {
+        "en": "{params:,} parameters; layers: {layers}",
+        "zh": "参数 {params:,} 个；层：{layers}",
+    },
+    "p_output_shape": {
+        "en": "Expected a batch of shape {inp} to give logits of shape {want} (one score per "
+        "class, no softmax needed). Got {got}.",
+        "zh": "期望形状为 {inp} 的一批输入得到形状为 {want} 的 logits（每个类别一个分数，不需要 "
+        "softmax）。实际得到 {got}。",
+    },
+    "p_needs_layer": {
+        "en": "Expected the model to contain a {layer} layer. Its layers: {layers}.",
+        "zh": "期望模型中有 {layer} 层。它的层：{layers}。",
+    },
+    "p_returned_none": {
+        "en": "train() must return the trained model. It returned None: end it with "
+        "`return model`.",
+        "zh": "train() 必须返回训练好的模型。它返回了 None：在函数末尾加上 `return model`。",
+    },
+    "p_trained": {
+        "en": "trained in {seconds:.1f} s (limit {limit:g} s)",
+        "zh": "训练用时 {seconds:.1f} 秒（上限 {limit:g} 秒）",
+    },
+    "p_no_model": {
+        "en": "Not checked: there is no trained model (training failed above).",
+        "zh": "未检查：没有训练好的模型（上面的训练步骤没有成功）。",
+    },
+    "p_labels": {
+        "en": "Expected {n} predicted labels, one integer from {classes} per input (a 1-D array, "
+        "list or tensor). Got {got}.",
+        "zh": "期望 {n} 个预测标签，每个输入一个取自 {classes} 的整数（一维数组、列表或张量）。"
+        "实际得到 {got}。",
+    },
+    "p_no_predictions": {
+        "en": "Not checked: predict() did not give valid labels (see above).",
+        "zh": "未检查：predict() 没有给出有效的标签（见上文）。",
+    },
+    "p_accuracy": {
+        "en": "accuracy {acc:.3f} on {n} held-out {what} (needs ≥ {need:.2f})",
+        "zh": "在留出的 {n} {what}上准确率为 {acc:.3f}（要求 ≥ {need:.2f}）",
+    },
+    "p_too_low": {"en": "Accuracy too low: {report}.", "zh": "准确率不够：{report}。"},
+    "p_one_class": {
+        "en": "It predicts {label} for every input: a constant guess (the majority-class baseline "
+        "scores {base:.3f}), not a trained model.",
+        "zh": "它对每个输入都预测 {label}：这只是常数猜测（多数类基线的准确率为 {base:.3f}），"
+        "不是训练出来的模型。",
+    },
+    "p_missing_classes": {
+        "en": "It never predicts {classes}.",
+        "zh": "它从不预测 {classes}。",
+    },
+    "p_not_learning": {
+        "en": "On its own training data it scores only {train:.3f}: the model did not learn. Check "
+        "that the loss goes down: optimizer.zero_grad(), loss.backward() and optimizer.step() in "
+        "every step, a sensible learning rate, labels that match the inputs.",
+        "zh": "在它自己的训练数据上准确率也只有 {train:.3f}：模型没有学到东西。检查损失是否在下降："
+        "每一步都要 optimizer.zero_grad()、loss.backward() 和 optimizer.step()，学习率要合适，"
+        "标签要与输入对应。",
+    },
+    "p_underfit": {
+        "en": "On its own training data it scores {train:.3f}. Train longer, with a better learning "
+        "rate or a larger model, and check that predict() prepares inputs exactly as train() "
+        "does.",
+        "zh": "在训练数据上准确率为 {train:.3f}。可以训练更久、调整学习率或加大模型，并检查 "
+        "predict() 处理输入的方式是否与 train() 完全一致。",
+    },
+    "p_not_carrying_over": {
+        "en": "On its own training data it scores {train:.3f}: it learned, but that does not carry "
+        "over to new data. Does predict() prepare inputs exactly as train() does (scaling, shape, "
+        "vocabulary)? Does the model overfit?",
+        "zh": "在训练数据上准确率为 {train:.3f}：模型学到了东西，但没能推广到新数据。predict() "
+        "处理输入的方式是否与 train() 完全一致（缩放、形状、词表）？模型是否过拟合？",
+    },
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 class TestResult:
     name: str
     passed: bool
-    message: str  # empty when passed
+    message: str  # why it failed; when passed, empty or what it measured (a project's accuracy)
     seconds: float  # wall time of the test, calls into the sandbox included
 
 
@@ -20,7 +20,8 @@ class GradeResult:
     passed: bool
     tests: list[TestResult] = field(default_factory=list)
     error: str | None = None  # why the run stopped or could not start, for the learner
-    error_kind: str | None = None  # "load" | "missing" | "wall" | "cpu" | "memory" | "exited" | ...
+    # "load" | "missing" | "wall" | "time_limit" | "cpu" | "memory" | "exited" | "setup" | ...
+    error_kind: str | None = None
     # seconds: "startup" (process, interpreter, numpy, loading the learner's file), "tests" (all
     # tests), "learner" (inside the learner's functions), "total"
     timings: dict[str, float] = field(default_factory=dict)
@@ -28,6 +29,9 @@ class GradeResult:
     isolation: str = ""  # the isolation level it ran under
     leftover_processes: int = 0  # processes of the run alive after clean-up (0 unless a bug)
     warm_start: bool = False  # ran in a sandbox started ahead of time (see grader.pool)
+    # what the tests measured, by name (projects: e.g. accuracy, train_seconds); not in the
+    # contract JSON, where the same figures are in the tests' messages
+    metrics: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed_tests(self) -> list[TestResult]:

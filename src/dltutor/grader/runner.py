@@ -1,19 +1,21 @@
 """`grade()`: run an exercise's hidden tests against a learner's code in a sandbox.
 
-Order of a run: start the sandbox and load the learner's file (start-up), then each test in file
-order. A test fails with a message for the learner; when the sandbox dies (time, CPU, exit,
-interference) the current test fails, the rest are reported as not run, and `error` says why.
-A memory error fails the test and sets `error` too; the run goes on.
+Order of a run: check what the exercise requires (a project needs torch in the sandbox), start the
+sandbox and load the learner's file (start-up), then each test in file order. A test fails with a
+message for the learner; when the sandbox dies (time, CPU, exit, interference) the current test
+fails, the rest are reported as not run, and `error` says why. A memory error fails the test and
+sets `error` too; the run goes on. A passing test's message is what it measured, if anything.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import time
 from typing import Any
 
 from dltutor.grader.exercises import Exercise, get_exercise
-from dltutor.grader.isolation import detect
+from dltutor.grader.isolation import Isolation, detect
 from dltutor.grader.limits import Limits
 from dltutor.grader.messages import msg
 from dltutor.grader.pool import POOL
@@ -23,7 +25,14 @@ from dltutor.grader.testkit import Check, Failure, raised_of
 
 log = logging.getLogger(__name__)
 
-PROJECT_LIMITS = {"cpu_seconds": 300, "wall_seconds": 600.0, "memory_mb": 4096, "processes": 64}
+PROJECT_LIMITS: dict[str, Any] = {
+    "cpu_seconds": 300,
+    "wall_seconds": 600.0,
+    "memory_mb": 4096,
+    "processes": 64,
+    "load_seconds": 60.0,  # importing torch and the learner's file; training belongs in train()
+    "train_seconds": 60.0,  # one training call (the exercise states its own)
+}
 
 
 class UnknownExercise(KeyError):
@@ -52,9 +61,14 @@ def grade(
         raise UnknownExercise(exercise_id) from None
     lim = limits_for(ex, limits)
     iso = detect()
+    res = GradeResult(exercise=ex.id, passed=False, isolation=iso.level)
+    missing = missing_requirements(ex, iso)
+    if missing:
+        res.error = "\n".join(msg(f"needs_{m}", lang) for m in missing)
+        res.error_kind = "setup"
+        return res
     tests = ex.tests()
     ref = ex.reference()
-    res = GradeResult(exercise=ex.id, passed=False, isolation=iso.level)
     t_start = time.perf_counter()
     warm = POOL.take(lim)
     sb = warm or Sandbox(iso, lim)
@@ -70,8 +84,11 @@ def grade(
         if not _load(sb, ex, code, res, lang, lim):
             return res
         res.timings["startup"] = time.perf_counter() - t_start
-        check = Check(sb, ref, lang, ex.params)
-        _run_tests(sb, tests, check, res, lang, lim)
+        check = Check(sb, ref, lang, ex.params, lim)
+        try:
+            _run_tests(sb, tests, check, res, lang, lim)
+        finally:
+            res.metrics = dict(check.metrics)
         res.timings["tests"] = sum(t.seconds for t in res.tests)
         res.timings["learner"] = check.learner_seconds
     finally:
@@ -86,12 +103,28 @@ def grade(
     return res
 
 
+def missing_requirements(ex: Exercise, iso: Isolation) -> list[str]:
+    """What the exercise needs that this installation lacks: "torch" (in the sandbox) or
+    "scikit-learn" (here, for the data it ships)."""
+    missing = []
+    if "torch" in ex.requires and not iso.torch:
+        missing.append("torch")
+    if "scikit-learn" in ex.requires and importlib.util.find_spec("sklearn") is None:
+        missing.append("scikit-learn")
+    return missing
+
+
 def _load(sb: Sandbox, ex: Exercise, code: str, res: GradeResult, lang: str, lim: Limits) -> bool:
     """Load the learner's file in the sandbox; on failure fill in `res.error` and say False."""
     try:
-        reply = sb.request({"op": "load", "code": code, "functions": ex.function_names})
+        reply = sb.request(
+            {"op": "load", "code": code, "functions": ex.function_names}, timeout=lim.load_seconds
+        )
     except SandboxDied as d:
-        res.error, res.error_kind = _died_message(d, lang, lim), d.reason
+        if d.reason == "time_limit":
+            res.error, res.error_kind = msg("load_time_limit", lang, limit=d.detail), d.reason
+        else:
+            res.error, res.error_kind = _died_message(d, lang, lim), d.reason
         return False
     if reply.get("ok") is True:
         missing = reply.get("missing")
@@ -133,10 +166,11 @@ def _run_tests(
             res.tests.append(TestResult(name, False, msg("not_run", lang), 0.0))
             continue
         check.last_call = ""
+        check.notes = ""
         t0 = time.perf_counter()
         try:
             fn(check)
-            outcome = TestResult(name, True, "", 0.0)
+            outcome = TestResult(name, True, check.notes, 0.0)
         except Failure as f:
             outcome = TestResult(name, False, f.message, 0.0)
             if f.error == "memory" and res.error is None:
@@ -160,6 +194,8 @@ def _run_tests(
 def _died_message(d: SandboxDied, lang: str, lim: Limits) -> str:
     if d.reason == "wall":
         return msg("wall", lang, wall=lim.wall_seconds)
+    if d.reason == "time_limit":
+        return msg("time_limit", lang, limit=d.detail)
     if d.reason == "cpu":
         return msg("cpu", lang, cpu=lim.cpu_seconds)
     if d.reason == "protocol":

@@ -37,7 +37,7 @@ class SandboxDied(Exception):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason, detail)
-        self.reason = reason  # "wall" | "cpu" | "memory" | "exited" | "protocol"
+        self.reason = reason  # "wall" | "time_limit" | "cpu" | "memory" | "exited" | "protocol"
         self.detail = detail
 
 
@@ -319,11 +319,24 @@ class Sandbox:
                 self._protocol_error("no ready signal")
             self.ready = True
 
-    def request(self, msg: dict[str, Any]) -> dict[str, Any]:
-        """Send one request and wait for its reply, within what is left of the wall time."""
+    def request(self, msg: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Send one request and wait for its reply, within what is left of the wall time and,
+        with `timeout`, within that many seconds: past them the run is killed and
+        `SandboxDied("time_limit", "<seconds>")` says so."""
         self.wait_ready()
-        self._send(stub.frame(msg))
-        reply = self._receive()
+        whole = self.deadline
+        own = whole if timeout is None else min(whole, time.monotonic() + timeout)
+        self.deadline = own
+        try:
+            self._send(stub.frame(msg))
+            reply = self._receive()
+        except SandboxDied as d:
+            if d.reason == "wall" and timeout is not None and own < whole:
+                self.killed_for = "time_limit"
+                raise SandboxDied("time_limit", f"{timeout:g}") from None
+            raise
+        finally:
+            self.deadline = whole
         if reply.get("event") == "cpu_limit":  # sent by the stub's SIGXCPU handler
             self.killed_for = "cpu"
             self.close_process()

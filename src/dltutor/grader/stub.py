@@ -1,9 +1,11 @@
 """The part of the grader that runs *inside* the sandbox, next to the learner's code.
 
 Its source is handed to the sandbox interpreter with `python -I -c`, so it must stand alone:
-standard library and numpy only, nothing from dltutor. It loads the learner's file, then serves
-calls from the trusted side over two pipe fds: it decodes the arguments, calls the learner's
-function, and sends back what came back as plain data.
+standard library and numpy only (torch only when the learner's code imported it), nothing from
+dltutor. It loads the learner's file, then serves calls from the trusted side over two pipe fds:
+it decodes the arguments, calls the learner's function, and sends back what came back as plain
+data. Besides the learner's functions it offers two of its own, for project exercises:
+`$forward` (a model's output for a batch) and `$layers` (a model's layer types and size).
 
 Nothing it sends is trusted. The learner's code shares this process and may rewrite any of it;
 the trusted side therefore decodes strictly (`decode(..., test_inputs=False)`) and does every
@@ -13,8 +15,8 @@ enter the sandbox.
 Wire format (both directions): frames of a 4-byte big-endian length and UTF-8 JSON. Values:
 JSON scalars and lists as themselves, and one-key objects for the rest —
 `{"$f": "nan"|"inf"|"-inf"}`, `{"$t": [...]}` (tuple), `{"$d": [[k, v], ...]}` (dict),
-`{"$a": [dtype, shape, base64]}` (numeric or bool ndarray, C order), `{"$obj": [type, repr]}`
-(anything else, described only). Into the sandbox only: `{"$fn": source}` (a function given
+`{"$a": [dtype, shape, base64]}` (numeric or bool ndarray, C order; a torch tensor travels as
+one), `{"$obj": [type, repr]}` (anything else, described only). Into the sandbox only: `{"$fn": source}` (a function given
 as a lambda expression over `np` and `math`) and `{"$rng": seed}` (`np.random.default_rng`).
 """
 
@@ -73,6 +75,9 @@ def encode(obj: Any, depth: int = 0) -> Any:
         return _encode_float(obj)
     if np is not None and isinstance(obj, np.ndarray | np.generic):
         return _encode_array(np, np.asarray(obj), depth)
+    torch = sys.modules.get("torch")
+    if np is not None and torch is not None and _is_tensor(torch, obj):
+        return _encode_tensor(np, obj, depth)
     if isinstance(obj, bool | int) and not isinstance(obj, float):
         return int(obj)
     if isinstance(obj, float):
@@ -107,6 +112,25 @@ def _encode_array(np: Any, arr: Any, depth: int) -> Any:
     if arr.dtype.kind == "O" and arr.size <= 100_000:
         return {"$obj": ["ndarray", f"(dtype=object, shape={arr.shape})"]}
     return {"$obj": ["ndarray", f"(dtype={arr.dtype}, shape={arr.shape})"]}
+
+
+def _is_tensor(torch: Any, obj: Any) -> bool:
+    try:
+        return isinstance(obj, torch.Tensor)
+    except BaseException:
+        return False
+
+
+def _encode_tensor(np: Any, t: Any, depth: int) -> Any:
+    """A torch tensor as the ndarray of its values (bfloat16 and the like as float32)."""
+    try:
+        t = t.detach().cpu()
+        if t.is_floating_point() and t.dtype.itemsize < 4:
+            t = t.float()
+        arr = np.array(t.numpy())
+    except BaseException:
+        return {"$obj": ["Tensor", _safe_repr(t)]}
+    return _encode_array(np, arr, depth)
 
 
 def _type_name(obj: Any) -> str:
@@ -201,6 +225,35 @@ def make_function(source: str) -> Any:
     return eval(source, {"np": np, "math": math, "__builtins__": __builtins__})
 
 
+# ---- the stub's own functions, for project exercises ---------------------------------------
+
+
+def _torch_module(model: Any) -> Any:
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(model, torch.nn.Module):
+        raise TypeError(f"expected a torch.nn.Module, got {_type_name(model)}")
+    return torch
+
+
+def _forward(model: Any, x: Any) -> Any:
+    """The model's output for the batch `x` (as float32), without gradients."""
+    import numpy as np
+
+    torch = _torch_module(model)
+    with torch.no_grad():
+        return model(torch.as_tensor(np.asarray(x), dtype=torch.float32))
+
+
+def _layers(model: Any) -> Any:
+    """The model's layer types, in order, and its number of parameters."""
+    _torch_module(model)
+    names = [_type_name(m) for m in model.modules()][:200]
+    return {"layers": names, "parameters": sum(int(p.numel()) for p in model.parameters())}
+
+
+BUILTINS: dict[str, Any] = {"$forward": _forward, "$layers": _layers}
+
+
 # ---- framing -------------------------------------------------------------------------------
 
 
@@ -272,6 +325,22 @@ def _flush() -> None:
             pass
 
 
+def _seed() -> None:
+    """The same random state for every run, so the same code reaches the same result (torch
+    seeds itself from the OS otherwise)."""
+    import random
+
+    random.seed(0)
+    np, torch = sys.modules.get("numpy"), sys.modules.get("torch")
+    try:
+        if np is not None:
+            np.random.seed(0)
+        if torch is not None:
+            torch.manual_seed(0)
+    except BaseException:
+        pass
+
+
 def _dumps(x: Any) -> str:
     return json.dumps(x, sort_keys=True, separators=(",", ":"))
 
@@ -309,7 +378,9 @@ def serve(req_fd: int, resp_fd: int) -> None:
                 assert spec is not None and spec.loader is not None
                 module = importlib.util.module_from_spec(spec)
                 sys.modules["solution"] = module
+                _seed()
                 spec.loader.exec_module(module)
+                _seed()  # torch, if the learner's file imported it
             except BaseException as e:  # SystemExit and KeyboardInterrupt too
                 _flush()
                 write_frame(resp_fd, {"ok": False, "raised": _describe_exception(e, path)})
@@ -325,7 +396,8 @@ def serve(req_fd: int, resp_fd: int) -> None:
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    value = getattr(module, msg["fn"])(*args, **kwargs)
+                    fn: Any = BUILTINS.get(msg["fn"]) or getattr(module, msg["fn"])
+                    value = fn(*args, **kwargs)
             except BaseException as e:
                 seconds = time.perf_counter() - start
                 _flush()

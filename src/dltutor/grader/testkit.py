@@ -7,18 +7,21 @@ strings, lists, tuples, dicts, numpy arrays, or `Opaque` for anything else). Eve
 this process, so no `__eq__`, `__array__` or patched numpy can vouch for them.
 
 A failed expectation raises `Failure` with a message that says what was called, what was
-expected in words and what came back; never the test's source.
+expected in words and what came back; never the test's source. A passing test may `note` what it
+measured (a project's accuracy), which becomes its message.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from dltutor.grader import stub
+from dltutor.grader.limits import Limits
 from dltutor.grader.messages import msg, pick
 from dltutor.grader.sandbox import Sandbox, SandboxDied
 
@@ -205,14 +208,19 @@ class Check:
         ref: ModuleType,
         lang: str,
         params: dict[str, list[str]],
+        limits: Limits | None = None,
     ) -> None:
         self.sandbox = sandbox
         self.ref = ref  # the reference solution, loaded here (trusted)
         self.lang = lang
         self.params = params  # function name -> parameter names, for messages
+        self.limits = limits or Limits()
         self.last_call = ""
         self.last_warnings: list[str] = []  # warnings the last call issued (e.g. overflow)
         self.learner_seconds = 0.0
+        self.state: dict[str, Any] = {}  # what a test leaves for later ones (a trained model)
+        self.notes = ""  # what the current test measured; its message if it passes
+        self.metrics: dict[str, float] = {}  # figures for GradeResult.metrics
         self._next_id = 1
 
     # -- building arguments --
@@ -226,12 +234,18 @@ class Check:
     # -- calling the learner's code --
 
     def _request(
-        self, fn: str, args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool = False
+        self,
+        fn: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        keep: bool = False,
+        timeout: float | None = None,
+        shown: str | None = None,
     ) -> dict[str, Any]:
         parts = [describe_arg(a) for a in args] + [
             f"{k}={describe_arg(v)}" for k, v in kwargs.items()
         ]
-        self.last_call = f"{fn}({', '.join(parts)})"
+        self.last_call = shown or f"{fn}({', '.join(parts)})"
         call_id = self._next_id
         self._next_id += 1
         reply = self.sandbox.request(
@@ -242,7 +256,8 @@ class Check:
                 "args": [to_wire(a) for a in args],
                 "kwargs": {k: to_wire(v) for k, v in kwargs.items()},
                 "keep": keep,
-            }
+            },
+            timeout=timeout,
         )
         if reply.get("id") != call_id or not isinstance(reply.get("ok"), bool):
             self.sandbox.close_process()
@@ -266,8 +281,45 @@ class Check:
         """A reference to (part of) what call `handle` returned; `label` names it in messages."""
         return KeptRef(handle, path, label or f"<what call #{handle} returned>")
 
-    def _call(self, fn: str, args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool) -> Any:
-        reply = self._request(fn, args, kwargs, keep)
+    def call_timed(
+        self, seconds: float | None, fn: str, *args: Any, **kwargs: Any
+    ) -> tuple[Any, int, float]:
+        """Like `call_keep`, but the call gets at most `seconds` (None: what is left of the wall
+        time); past them the run is stopped and says so. Returns the value, the handle and the
+        seconds the call took, measured here (the learner's clock cannot be trusted)."""
+        start = time.perf_counter()
+        value = self._call(fn, args, kwargs, keep=True, timeout=seconds)
+        return value, self._next_id - 1, time.perf_counter() - start
+
+    def forward(self, model: KeptRef, x: np.ndarray) -> Any:
+        """What the learner's torch model (kept in the sandbox) outputs for the batch `x`."""
+        shown = f"{model.label}({describe_arg(np.asarray(x, dtype=np.float32))})"
+        return self._call("$forward", (model, x), {}, keep=False, shown=shown)
+
+    def layers(self, model: KeptRef) -> Any:
+        """A torch model's layers: {"layers": [type names], "parameters": count}; raises
+        `Failure` when it is not a torch.nn.Module."""
+        return self._call("$layers", (model,), {}, keep=False, shown=model.label)
+
+    def note(self, text: Words) -> None:
+        """Say what the current test measured; a passing test shows it as its message."""
+        said = pick(text, self.lang)
+        sep = "; " if self.lang == "en" else "；"
+        self.notes = f"{self.notes}{sep}{said}" if self.notes else said
+
+    def metric(self, name: str, value: float) -> None:
+        self.metrics[name] = float(value)
+
+    def _call(
+        self,
+        fn: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        keep: bool,
+        timeout: float | None = None,
+        shown: str | None = None,
+    ) -> Any:
+        reply = self._request(fn, args, kwargs, keep, timeout, shown)
         if not reply["ok"]:
             self._fail_raised(reply)
         self._check_unmodified(fn, reply.get("modified"), len(args))
