@@ -28,7 +28,7 @@ sysdeps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
 	  else echo "missing Debian packages:$$need — run: sudo apt-get install$$need"; exit 1; fi; \
 	fi
-	@if [ -x scripts/setup-sandbox.sh ]; then scripts/setup-sandbox.sh; fi
+	@if [ -x scripts/setup-sandbox.sh ]; then scripts/setup-sandbox.sh --with-torch; fi
 
 run: setup
 	$(BIN)/dltutor serve

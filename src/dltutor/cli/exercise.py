@@ -78,7 +78,7 @@ def list_(
     from dltutor.grader import load_exercises
 
     lg = _lang(lang)
-    exs = [e for e in load_exercises() if topic is None or e.topic == topic]
+    exs = [e for e in load_exercises(include_projects=True) if topic is None or e.topic == topic]
     if as_json:
         rows = [
             {
@@ -190,7 +190,7 @@ def grade_cmd(
 
     lg = _lang(lang)
     problem = None
-    if exercise_id not in {e.id for e in load_exercises()}:
+    if exercise_id not in {e.id for e in load_exercises(include_projects=True)}:
         problem = _t("unknown", lg, id=exercise_id)
     else:
         try:
@@ -227,7 +227,7 @@ def _print_result(result: GradeResult, lang: str) -> None:
     for t in result.tests:
         mark = "[green]✓[/green]" if t.passed else "[red]✗[/red]"
         con.print(f"{mark} {t.name}", highlight=False)
-        if not t.passed:
+        if t.message:  # failures, and measurements such as a project's accuracy
             con.print(f"    {t.message}", highlight=False, markup=False)
     if result.output.strip():
         con.print(f"[dim]{_t('output', lang)}[/dim]", highlight=False)
