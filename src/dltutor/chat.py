@@ -25,6 +25,7 @@ from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message, Reply
 from dltutor.store import repo
 from dltutor.store.db import session_factory
+from dltutor.store.models import Conversation
 from dltutor.store.models import Message as StoredMessage
 
 log = logging.getLogger("dltutor.chat")
@@ -96,15 +97,7 @@ class Chat:
                     db, learner_id=learner_id, title=text[:80], lang=lang or detect_lang(text, "zh")
                 )
             user = repo.add_message(db, conversation=conv, role="user", content=text)
-            bot = repo.add_message(
-                db,
-                conversation=conv,
-                role="assistant",
-                content="",
-                status="streaming",
-                backend=self.backend.name,
-                model=self.backend.model,
-            )
+            bot = self._empty_reply(db, conv)
             return Turn(conv.id, user.id, bot.id)
 
     def say(
@@ -141,15 +134,7 @@ class Chat:
                 for m in repo.list_messages(db, learner_id=learner_id, conversation_id=conv.id)
                 if m.role == "user"
             ]
-            bot = repo.add_message(
-                db,
-                conversation=conv,
-                role="assistant",
-                content="",
-                status="streaming",
-                backend=self.backend.name,
-                model=self.backend.model,
-            )
+            bot = self._empty_reply(db, conv)
             return Turn(conv.id, users[-1] if users else 0, bot.id)
 
     def restart(self, *, learner_id: int, assistant_message_id: int) -> Turn:
@@ -170,15 +155,7 @@ class Chat:
                 raise LookupError("no question to answer again")
             old.meta = {**(old.meta or {}), "superseded": True}
             conv = old.conversation
-            bot = repo.add_message(
-                db,
-                conversation=conv,
-                role="assistant",
-                content="",
-                status="streaming",
-                backend=self.backend.name,
-                model=self.backend.model,
-            )
+            bot = self._empty_reply(db, conv)
             return Turn(conv.id, earlier[-1].id, bot.id)
 
     async def send(
@@ -231,6 +208,18 @@ class Chat:
             await asyncio.to_thread(self._save, turn)
             raise
         await asyncio.to_thread(self._save, turn)
+
+    def _empty_reply(self, db: Session, conv: Conversation) -> StoredMessage:
+        """The assistant message a stream will fill, saved before the model is asked."""
+        return repo.add_message(
+            db,
+            conversation=conv,
+            role="assistant",
+            content="",
+            status="streaming",
+            backend=self.backend.name,
+            model=self.backend.model,
+        )
 
     def _prompt(
         self, history: list[StoredMessage], turn: Turn, question: str, lang: str
