@@ -8,6 +8,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dltutor.store.models import Learner
@@ -44,7 +45,13 @@ def sign_up(
     if db.scalar(select(Learner).where(Learner.username == username)):
         raise AccountError("err.username_taken")
     if role == "teacher":
-        class_code = class_code or secrets.token_hex(3)  # the code learners join with
+        # Always a fresh code: a teacher who could pick one could pick another class's code
+        # and read its learners' progress.
+        class_code = new_class_code(db)
+    elif class_code:
+        class_code = class_code.strip().lower()
+        if not teacher_of(db, class_code):
+            raise AccountError("err.class_code")
     learner = Learner(
         name=name.strip() or username,
         username=username,
@@ -54,7 +61,11 @@ def sign_up(
         class_code=(class_code or None),
     )
     db.add(learner)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:  # the same name signed up at the same moment
+        db.rollback()
+        raise AccountError("err.username_taken") from None
     return learner
 
 
@@ -72,6 +83,18 @@ def sign_in(db: Session, *, username: str, password: str) -> Learner:
 
 
 _DUMMY = _hasher.hash("not-a-real-password")
+
+
+def new_class_code(db: Session) -> str:
+    while True:
+        code = secrets.token_hex(4)
+        if not db.scalar(select(Learner.id).where(Learner.class_code == code)):
+            return code
+
+
+def teacher_of(db: Session, class_code: str) -> Learner | None:
+    q = select(Learner).where(Learner.class_code == class_code, Learner.role == "teacher")
+    return db.scalar(q)
 
 
 def class_members(db: Session, *, teacher: Learner) -> list[Learner]:

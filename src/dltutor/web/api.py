@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -13,14 +14,27 @@ from dltutor.export import conversation_markdown
 from dltutor.i18n import detect_lang
 from dltutor.store import repo
 from dltutor.store.models import Message
-from dltutor.web.deps import CSRF, CurrentLearner, SessionDep, csrf_token, page_lang
+from dltutor.web.deps import (
+    CSRF,
+    CourseDep,
+    CurrentLearner,
+    IdPath,
+    SessionDep,
+    csrf_token,
+    page_lang,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 
 class ChatIn(BaseModel):
     text: str = Field(min_length=1, max_length=8000)
-    conversation_id: int | None = None
+    conversation_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    lang: str | None = Field(default=None, pattern="^(zh|en)$")
+
+
+class TeachIn(BaseModel):
+    topic: str = Field(max_length=100, pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")
     lang: str | None = Field(default=None, pattern="^(zh|en)$")
 
 
@@ -39,6 +53,7 @@ class ConversationOut(BaseModel):
     title: str
     lang: str
     topic: str | None
+    teaching: bool  # a teaching conversation: learner messages go through the teaching loop
 
 
 class MessageOut(BaseModel):
@@ -73,13 +88,15 @@ def read_me(request: Request, me: CurrentLearner) -> MeOut:
 def read_conversations(db: SessionDep, me: CurrentLearner) -> list[ConversationOut]:
     """The learner's conversations, newest first."""
     return [
-        ConversationOut(id=c.id, title=c.title, lang=c.lang, topic=c.topic)
+        ConversationOut(
+            id=c.id, title=c.title, lang=c.lang, topic=c.topic, teaching="loop" in (c.state or {})
+        )
         for c in repo.list_conversations(db, learner_id=me.id)
     ]
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=list[MessageOut])
-def read_messages(conversation_id: int, db: SessionDep, me: CurrentLearner) -> list[MessageOut]:
+def read_messages(conversation_id: IdPath, db: SessionDep, me: CurrentLearner) -> list[MessageOut]:
     """One conversation's messages (404 unless it is the learner's own)."""
     if repo.get_conversation(db, learner_id=me.id, conversation_id=conversation_id) is None:
         raise HTTPException(404, "conversation not found")
@@ -90,7 +107,7 @@ def read_messages(conversation_id: int, db: SessionDep, me: CurrentLearner) -> l
 
 
 @router.get("/messages/{message_id}", response_model=MessageOut)
-def read_message(message_id: int, db: SessionDep, me: CurrentLearner) -> MessageOut:
+def read_message(message_id: IdPath, db: SessionDep, me: CurrentLearner) -> MessageOut:
     """One message, with its content rendered to HTML (404 unless it is the learner's own)."""
     msg = db.get(Message, message_id)
     if msg is None or msg.learner_id != me.id:
@@ -116,7 +133,7 @@ def _message_out(m: Message) -> MessageOut:
 
 @router.get("/conversations/{conversation_id}/export", response_class=PlainTextResponse)
 def export_conversation(
-    conversation_id: int, request: Request, db: SessionDep, me: CurrentLearner
+    conversation_id: IdPath, request: Request, db: SessionDep, me: CurrentLearner
 ) -> PlainTextResponse:
     """The conversation as Markdown (`> ## question`, then the answer)."""
     conv = repo.get_conversation(db, learner_id=me.id, conversation_id=conversation_id)
@@ -135,29 +152,83 @@ def export_conversation(
     )
 
 
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
 @router.post("/chat", dependencies=[CSRF])
-async def post_chat(body: ChatIn, request: Request, me: CurrentLearner) -> StreamingResponse:
+async def post_chat(
+    body: ChatIn, request: Request, course: CourseDep, me: CurrentLearner
+) -> StreamingResponse:
     """Ask the tutor; the answer streams back as server-sent events
-    (turn, queue, thinking, answer, done | error)."""
+    (turn, queue, thinking, answer, done | error). In a teaching conversation the message goes
+    through the teaching loop (judged, graded, then the next move)."""
     service = request.app.state.tutor
     lang = body.lang or detect_lang(body.text, me.lang)
+    if body.conversation_id is not None:
+        conv_lang = _teaching_lang(service, me.id, body.conversation_id)
+        if conv_lang is not None:
+            return StreamingResponse(
+                service.stream_teaching(
+                    course,
+                    learner_id=me.id,
+                    conversation_id=body.conversation_id,
+                    text=body.text,
+                    lang=conv_lang,
+                ),
+                media_type="text/event-stream",
+                headers=SSE_HEADERS,
+            )
     if not service.backend.available:
         return _offline_stream(body.text, lang)
     try:
-        turn = service.chat.start(
-            learner_id=me.id, text=body.text, conversation_id=body.conversation_id, lang=lang
+        # saved before anything can fail; in a thread, so other streams flow meanwhile
+        turn = await asyncio.to_thread(
+            service.chat.start,
+            learner_id=me.id,
+            text=body.text,
+            conversation_id=body.conversation_id,
+            lang=lang,
         )
     except LookupError:
         raise HTTPException(404, "conversation not found") from None
     return StreamingResponse(
-        service.stream(turn, lang),
+        service.stream(turn, lang), media_type="text/event-stream", headers=SSE_HEADERS
+    )
+
+
+def _teaching_lang(service: Any, learner_id: int, conversation_id: int) -> str | None:
+    """The language of a teaching conversation, or None for a plain one (404 if not theirs)."""
+    with service.chat.sessions() as db:
+        conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
+        if conv is None:
+            raise HTTPException(404, "conversation not found")
+        state = conv.state or {}
+        return str(state.get("lang") or conv.lang) if "loop" in state else None
+
+
+@router.post("/teach", dependencies=[CSRF])
+async def post_teach(
+    body: TeachIn, request: Request, course: CourseDep, me: CurrentLearner
+) -> StreamingResponse:
+    """Start a teaching conversation on a topic; the tutor's opening streams back as
+    server-sent events (the `turn` event carries the new conversation's id)."""
+    if body.topic not in course:
+        raise HTTPException(404, "no such topic")
+    service = request.app.state.tutor
+    lang = body.lang or page_lang(request, me)
+    teacher = service.teacher(course, lambda _p: None)
+    conv = await asyncio.to_thread(teacher.begin, learner_id=me.id, topic=body.topic, lang=lang)
+    return StreamingResponse(
+        service.stream_teaching(
+            course, learner_id=me.id, conversation_id=conv, text=None, lang=lang
+        ),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers=SSE_HEADERS,
     )
 
 
 @router.post("/messages/{message_id}/regenerate", dependencies=[CSRF])
-async def regenerate(message_id: int, request: Request, me: CurrentLearner) -> StreamingResponse:
+async def regenerate(message_id: IdPath, request: Request, me: CurrentLearner) -> StreamingResponse:
     """Answer the same question again (the old answer is kept, marked superseded)."""
     service = request.app.state.tutor
     if not service.backend.available:
@@ -167,9 +238,7 @@ async def regenerate(message_id: int, request: Request, me: CurrentLearner) -> S
     except LookupError:
         raise HTTPException(404, "message not found") from None
     return StreamingResponse(
-        service.stream(turn, me.lang),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache"},
+        service.stream(turn, me.lang), media_type="text/event-stream", headers=SSE_HEADERS
     )
 
 

@@ -5,21 +5,20 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
-from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from dltutor.config import Settings, get_settings
 from dltutor.store.db import init_db
 from dltutor.web.deps import NotSignedIn
+from dltutor.web.views import WEB, templates
 
-WEB = Path(str(resources.files("dltutor") / "web"))
-templates = Jinja2Templates(directory=str(WEB / "templates"))
+__all__ = ["WEB", "create_app", "routers", "templates"]
 
 
 def secret_key(settings: Settings) -> str:
@@ -33,6 +32,25 @@ def secret_key(settings: Settings) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the app, the JSON API first (tests walk these to cover every route)."""
+    from dltutor.web import (
+        api,
+        api_class,
+        api_exercises,
+        api_learning,
+        pages,
+        pages_class,
+        pages_exercises,
+        pages_learning,
+        routes_verify,
+    )
+
+    api_modules = [api, api_learning, api_exercises, api_class, routes_verify]
+    page_modules = [pages, pages_learning, pages_exercises, pages_class]
+    return [m.router for m in api_modules + page_modules]
 
 
 def create_app(settings: Settings | None = None, *, open_model: bool = True) -> FastAPI:
@@ -53,7 +71,8 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         title="dltutor",
         version="0.1.0",
         lifespan=lifespan,
-        description="深度学习导师 — the tutor's JSON API. Pages are served at /.",
+        description="深度学习导师 — the tutor's JSON API. Pages are served at /. State-changing "
+        "requests send the session's CSRF token (GET /api/me) in an X-CSRF-Token header.",
     )
     app.state.settings = settings
     app.add_middleware(
@@ -64,7 +83,6 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         https_only=settings.host not in ("127.0.0.1", "localhost", "::1"),
         max_age=14 * 24 * 3600,
     )
-    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -72,8 +90,17 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
             return JSONResponse({"detail": "sign in first"}, status_code=401)
         return RedirectResponse("/signin", status_code=303)
 
-    from dltutor.web import api, pages
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """The API answers JSON; a page answers a page, in the learner's language."""
+        if request.url.path.startswith(("/api/", "/static/")) or exc.status_code < 400:
+            return await http_exception_handler(request, exc)
+        from dltutor.web.views import render
 
-    app.include_router(api.router)
-    app.include_router(pages.router)
+        return render(request, "error.html", status=exc.status_code, code=exc.status_code)
+
+    for router in routers():
+        app.include_router(router)
+    # After the routers, so /static/pygments.css (generated) is found before the folder.
+    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     return app

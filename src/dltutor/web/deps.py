@@ -5,12 +5,15 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
-from sqlalchemy.orm import Session
+from fastapi import Depends, HTTPException, Path, Request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from dltutor.config import Settings
+from dltutor.course.model import Course
 from dltutor.store import repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Learner
@@ -40,27 +43,74 @@ SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
+@lru_cache(maxsize=1)
+def shipped_course() -> Course:
+    """The course shipped with the package, loaded once per process (loading takes seconds)."""
+    return Course.load()
+
+
+async def get_course() -> Course:
+    # async: a cached value, no reason to hop to the thread pool on every request
+    return shipped_course()
+
+
+CourseDep = Annotated[Course, Depends(get_course)]
+
+# Ids in paths: bounded, so a huge number is a 422, not an overflow in the database driver.
+MAX_ID = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+TopicPath = Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")]
+ExercisePath = Annotated[str, Path(max_length=100, pattern=r"^[a-z]+\.[a-z0-9_]+$")]
+# Pages take any short name and answer an unknown one with the 404 page, not a validation error.
+PageName = Annotated[str, Path(max_length=200)]
+
+
 def single_user(settings: Settings) -> bool:
     """No sign-in only for a personal install listening on loopback."""
     return settings.single_user and settings.host in ("127.0.0.1", "localhost", "::1")
 
 
-def current_learner(request: Request, db: SessionDep) -> Learner:
+def current_learner(request: Request) -> Learner:
+    """The signed-in learner, read in a session of its own that is closed at once: a streamed
+    answer (minutes) must not hold a database connection for its whole length."""
     settings: Settings = request.app.state.settings
+    sessions = session_factory(settings.db_url())
     learner_id = request.session.get("learner_id")
     if learner_id is not None:
-        learner = db.get(Learner, learner_id)
+        with sessions() as db:
+            learner = db.get(Learner, learner_id)
         if learner is not None:
             return learner
         request.session.clear()
     if single_user(settings):
-        learner = repo.get_or_create_local_learner(db)
+        learner = _local_learner(sessions)
         request.session["learner_id"] = learner.id
         return learner
     raise NotSignedIn()
 
 
+def _local_learner(sessions: sessionmaker[Session]) -> Learner:
+    for _ in range(3):
+        with sessions() as db:
+            try:
+                learner = repo.get_or_create_local_learner(db)
+                db.commit()
+                return learner
+            except IntegrityError:  # two first requests at once: the other one created it
+                db.rollback()
+    raise RuntimeError("could not create the local learner")
+
+
 CurrentLearner = Annotated[Learner, Depends(current_learner)]
+
+
+def teacher_only(me: CurrentLearner) -> Learner:
+    if me.role != "teacher":
+        raise HTTPException(403, "teachers only")
+    return me
+
+
+CurrentTeacher = Annotated[Learner, Depends(teacher_only)]
 
 
 def csrf_token(request: Request) -> str:

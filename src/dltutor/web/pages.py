@@ -1,37 +1,21 @@
-"""Server-rendered pages (Jinja2). Thin: each route gathers data from plain modules and renders."""
+"""Server-rendered pages (Jinja2): chat, accounts, language, the course and its lessons.
+Thin: each route gathers data from plain modules and renders. Other areas: pages_learning.py
+(onboarding, diagnosis, plan, progress, reviews), pages_exercises.py, pages_class.py."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dltutor.course.render import pygments_css, render_markdown
+from dltutor.web import practice
 from dltutor.web.accounts import AccountError, sign_in, sign_up
-from dltutor.web.app import templates
-from dltutor.web.deps import CSRF, CurrentLearner, SessionDep, csrf_token, page_lang, single_user
-from dltutor.web.ui import ui
+from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, PageName, SessionDep, page_lang
+from dltutor.web.views import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def render(
-    request: Request, name: str, me: Any = None, status: int = 200, **ctx: Any
-) -> HTMLResponse:
-    lang = page_lang(request, me)
-    service = getattr(request.app.state, "tutor", None)
-    ctx.update(
-        request=request,
-        me=me,
-        lang=lang,
-        t=lambda key: ui(key, lang),
-        csrf=csrf_token(request),
-        single_user=single_user(request.app.state.settings),
-        backend=service.backend if service else None,
-        backend_error=service.backend_error if service else None,
-    )
-    return templates.TemplateResponse(request, name, ctx, status_code=status)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -43,7 +27,7 @@ def chat_page(request: Request, me: CurrentLearner) -> HTMLResponse:
         if request.app.state.tutor.backend.embedded
         else ""
     )
-    return render(request, "chat.html", me, notice=notice)
+    return render(request, "chat.html", me, notice=notice, needs_profile=not me.profile)
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -55,8 +39,8 @@ def signin_form(request: Request) -> HTMLResponse:
 def signin(
     request: Request,
     db: SessionDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     try:
         learner = sign_in(db, username=username, password=password)
@@ -76,11 +60,11 @@ def signup_form(request: Request) -> HTMLResponse:
 def signup(
     request: Request,
     db: SessionDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    name: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "learner",
-    class_code: Annotated[str, Form()] = "",
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=20)] = "learner",
+    class_code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
         learner = sign_up(
@@ -96,7 +80,7 @@ def signup(
         return render(request, "signup.html", error=e.key, status=400)
     request.session.clear()
     request.session.update(learner_id=learner.id, lang=learner.lang)
-    return RedirectResponse("/onboarding" if role == "learner" else "/", status_code=303)
+    return RedirectResponse("/onboarding" if role == "learner" else "/class", status_code=303)
 
 
 @router.post("/signout", dependencies=[CSRF])
@@ -109,25 +93,27 @@ def signout(request: Request) -> Response:
 def switch_lang(lang: str, request: Request) -> Response:
     if lang in ("zh", "en"):
         request.session["lang"] = lang
-    return RedirectResponse(request.headers.get("referer") or "/", status_code=303)
+    # Back to the page the learner was on, but only on this site.
+    referer = request.headers.get("referer") or "/"
+    base = str(request.base_url)
+    target = "/" + referer[len(base) :] if referer.startswith(base) else "/"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/course", response_class=HTMLResponse)
-def course_page(request: Request, me: CurrentLearner) -> HTMLResponse:
-    from dltutor.course import Course
-
-    course = Course.load()
+def course_page(request: Request, course: CourseDep, me: CurrentLearner) -> HTMLResponse:
     stages: dict[int, list[Any]] = {}
     for topic in course:
         stages.setdefault(topic.stage, []).append(topic)
-    return render(request, "course.html", me, stages=stages)
+    from dltutor.learning.planner import STAGE_NAMES
+
+    return render(request, "course.html", me, stages=stages, stage_names=STAGE_NAMES)
 
 
 @router.get("/course/{topic_id}", response_class=HTMLResponse)
-def lesson_page(topic_id: str, request: Request, me: CurrentLearner) -> HTMLResponse:
-    from dltutor.course import Course
-
-    course = Course.load()
+def lesson_page(
+    topic_id: PageName, request: Request, course: CourseDep, me: CurrentLearner
+) -> HTMLResponse:
     if topic_id not in course:
         raise HTTPException(404)
     lang = page_lang(request, me)
@@ -135,6 +121,8 @@ def lesson_page(topic_id: str, request: Request, me: CurrentLearner) -> HTMLResp
     lesson = topic.lessons.get(lang) or next(iter(topic.lessons.values()), None)
     html = render_markdown(lesson.text) if lesson else ""
     prereqs = [(r, course.title(r, lang)) for r in topic.requires]
+    from dltutor.learning.planner import exercises_by_topic
+
     return render(
         request,
         "lesson.html",
@@ -144,18 +132,11 @@ def lesson_page(topic_id: str, request: Request, me: CurrentLearner) -> HTMLResp
         lesson_html=html,
         prereqs=prereqs,
         objectives=topic.objectives.get(lang, []),
+        quiz=[practice.item_view(i, lang) for i in topic.quiz],
+        exercises=exercises_by_topic().get(topic_id, []),
     )
 
 
 @router.get("/static/pygments.css")
 def code_css() -> Response:
     return Response(pygments_css(), media_type="text/css")
-
-
-def teacher_only(me: CurrentLearner) -> Any:
-    if me.role != "teacher":
-        raise HTTPException(403)
-    return me
-
-
-TeacherDep = Annotated[Any, Depends(teacher_only)]

@@ -5,16 +5,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
-from typing import Any
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from dltutor.chat import Chat, Turn, default_grounder
 from dltutor.config import Settings
 from dltutor.llm.admission import Admission
 from dltutor.llm.backend import Backend, open_backend
 from dltutor.llm.errors import LLMError
+from dltutor.llm.types import Delta
+
+if TYPE_CHECKING:
+    from dltutor.course.model import Course
+    from dltutor.llm.client import LLMClient
+    from dltutor.tutor.session import Teacher
 
 log = logging.getLogger("dltutor.web")
+
+Event = tuple[str, dict[str, Any]]
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -33,6 +42,13 @@ class TutorService:
             self.backend = Backend("none")
         self.admission = Admission(settings.max_concurrent, settings.queue_timeout)
         self.chat = Chat(settings, self.backend, self.admission, grounder=default_grounder())
+        # Grading runs a sandboxed process per submission: at most this many at once.
+        self.grading = asyncio.Semaphore(max(1, os.cpu_count() or 1))
+
+    @property
+    def llm_client(self) -> LLMClient | None:
+        """The model client (None without a model), for judging free-text answers."""
+        return self.chat._client
 
     async def aclose(self) -> None:
         await self.chat.aclose()
@@ -53,18 +69,15 @@ class TutorService:
                 "assistant_message_id": turn.assistant_message_id,
             },
         )
-        events: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue()
 
-        async def produce() -> None:
+        async def produce(put: Callable[[Event], None]) -> None:
             try:
                 async for d in self.chat.send(
-                    turn,
-                    lang=lang,
-                    on_position=lambda p: events.put_nowait(("queue", {"position": p})),
+                    turn, lang=lang, on_position=lambda p: put(("queue", {"position": p}))
                 ):
-                    events.put_nowait((d.kind, {"text": d.text}))
+                    put((d.kind, {"text": d.text}))
                 r = turn.reply
-                events.put_nowait(
+                put(
                     (
                         "done",
                         {
@@ -81,20 +94,107 @@ class TutorService:
                     )
                 )
             except LLMError as e:
-                events.put_nowait(
+                err = {"kind": e.kind, "message": e.message(lang), "partial": turn.reply.answer}
+                put(("error", err))
+
+        async for chunk in _pump(produce):
+            yield chunk
+
+    def teacher(self, course: Course, on_position: Callable[[int], None]) -> Teacher:
+        from dltutor.tutor.session import Teacher
+
+        return Teacher(cast(Chat, _QueueAwareChat(self.chat, on_position)), course)
+
+    async def stream_teaching(
+        self,
+        course: Course,
+        *,
+        learner_id: int,
+        conversation_id: int,
+        text: str | None,
+        lang: str,
+    ) -> AsyncIterator[str]:
+        """SSE events for one turn of a teaching conversation (`Teacher.turn`): the same events
+        as a plain turn; `done` says `reload`, because a turn may write several messages."""
+        yield sse("turn", {"conversation_id": conversation_id, "teaching": True})
+
+        async def produce(put: Callable[[Event], None]) -> None:
+            teacher = self.teacher(course, lambda p: put(("queue", {"position": p})))
+            try:
+                async for d in teacher.turn(
+                    learner_id=learner_id, conversation_id=conversation_id, text=text
+                ):
+                    put((d.kind, {"text": d.text}))
+                last = teacher.last
+                put(
                     (
-                        "error",
-                        {"kind": e.kind, "message": e.message(lang), "partial": turn.reply.answer},
+                        "done",
+                        {
+                            "status": "complete",
+                            "reload": True,
+                            "moves": [m.kind for m in last.moves],
+                            "message_ids": last.message_ids,
+                            "passed": None if last.grade is None else bool(last.grade.passed),
+                            "score": None if last.judgement is None else last.judgement.score,
+                        },
                     )
                 )
-            finally:
-                events.put_nowait(None)
+            except LLMError as e:
+                put(("error", {"kind": e.kind, "message": e.message(lang), "reload": True}))
+            except LookupError:
+                put(("error", {"kind": "not_found", "message": "conversation not found"}))
 
-        task = asyncio.create_task(produce())
+        async for chunk in _pump(produce):
+            yield chunk
+
+
+async def _pump(produce: Callable[[Callable[[Event], None]], Any]) -> AsyncIterator[str]:
+    """Run `produce` in its own task and yield what it puts as SSE. If the client goes away,
+    the task is cancelled (the chat service then saves what had arrived)."""
+    events: asyncio.Queue[Event | None] = asyncio.Queue()
+
+    async def run() -> None:
         try:
-            while (item := await events.get()) is not None:
-                yield sse(*item)
+            await produce(events.put_nowait)
+        except Exception:  # never a silent hang: the learner gets an error event
+            log.exception("a streamed turn failed")
+            events.put_nowait(("error", {"kind": "internal", "message": "internal error"}))
         finally:
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+            events.put_nowait(None)
+
+    task = asyncio.create_task(run())
+    try:
+        done = False
+        while not done and (item := await events.get()) is not None:
+            # Under load several pieces wait at once: send them in one write (fewer syscalls
+            # and trips through the middleware); with no backlog each piece goes alone, at once.
+            chunk = [sse(*item)]
+            while not events.empty():
+                more = events.get_nowait()
+                if more is None:
+                    done = True
+                    break
+                chunk.append(sse(*more))
+            yield "".join(chunk)
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+class _QueueAwareChat:
+    """The chat service as the teaching loop sees it, with one difference: its replies report
+    the learner's place in the admission queue. (`Teacher.turn` calls `chat.send` without an
+    `on_position` callback; this passes one in, so a waiting learner sees their place in
+    teaching conversations too.) Everything else is the shared chat service."""
+
+    def __init__(self, chat: Chat, on_position: Callable[[int], None]) -> None:
+        self._chat = chat
+        self._on_position = on_position
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._chat, name)
+
+    def send(self, turn: Turn, **kw: Any) -> AsyncIterator[Delta]:
+        kw.setdefault("on_position", self._on_position)
+        return self._chat.send(turn, **kw)

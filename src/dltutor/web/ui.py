@@ -57,14 +57,152 @@ UI: dict[str, dict[str, str]] = {
         "zh": "未配置模型：以下回答直接来自课程内容。",
         "en": "No model configured: this answer comes straight from the course.",
     },
+    "common.forbidden": {"zh": "你没有权限查看这个页面", "en": "You may not see this page"},
+    "common.error": {"zh": "出错了，请稍后再试", "en": "Something went wrong; try again later"},
+    "common.home": {"zh": "回到首页", "en": "Back to the start"},
+    "err.class_code": {
+        "zh": "没有这个班级码，请向老师确认",
+        "en": "No class has that code; check it with your teacher",
+    },
+    "chat.setup": {
+        "zh": "👋 先花一分钟填写个人信息并做个水平诊断，导师会为你定制学习计划 →",
+        "en": "👋 Take a minute to set up your profile and a placement check: "
+        "the tutor then plans your weeks →",
+    },
+    "chat.queue": {
+        "zh": "⏳ 当前使用的人较多，你排在第 {n} 位，请稍候……",
+        "en": "⏳ The tutor is busy: you are number {n} in the queue…",
+    },
+    "chat.teaching": {"zh": "教学模式", "en": "Lesson"},
+    "onb.title": {"zh": "个人信息", "en": "Your profile"},
+    "onb.intro": {
+        "zh": "告诉导师你的背景和目标，它会据此安排诊断和学习计划。",
+        "en": "Tell the tutor about your background and goals: it plans your diagnosis and "
+        "your weeks from them.",
+    },
+    "onb.error": {"zh": "请检查填写的内容", "en": "Please check what you entered"},
+    "onb.name": {"zh": "怎么称呼你", "en": "Your name"},
+    "onb.background": {"zh": "你的背景", "en": "Your background"},
+    "onb.background_hint": {
+        "zh": "例如：三年 Python Web 开发，大学学过线性代数",
+        "en": "e.g. three years of Python web development, linear algebra at university",
+    },
+    "onb.goals": {"zh": "学习目标（用逗号分隔）", "en": "Your goals (comma-separated)"},
+    "onb.goals_hint": {
+        "zh": "例如：大模型, LoRA, 计算机视觉",
+        "en": "e.g. LLMs, LoRA, computer vision",
+    },
+    "onb.level": {"zh": "自我评估水平", "en": "Your level"},
+    "level.beginner": {"zh": "入门", "en": "Beginner"},
+    "level.intermediate": {"zh": "有一定基础", "en": "Intermediate"},
+    "level.advanced": {"zh": "进阶", "en": "Advanced"},
+    "onb.hours": {"zh": "每周学习小时数", "en": "Hours per week"},
+    "onb.framework": {"zh": "框架", "en": "Framework"},
+    "onb.language": {"zh": "学习语言", "en": "Language"},
+    "onb.gpu": {"zh": "我有可用的 GPU", "en": "I have a GPU to use"},
+    "onb.submit": {"zh": "保存并开始诊断", "en": "Save and start the diagnosis"},
+    "diag.intro": {
+        "zh": "最多 20 道题，题目会根据你的回答自动调整，用来估计你已经掌握了哪些主题。"
+        "不会的题直接选「不知道」——这比猜更有帮助。",
+        "en": "Up to 20 questions, chosen from your answers as you go, to estimate which "
+        "topics you already master. Choose “I don't know” rather than guess: it helps more.",
+    },
+    "diag.start": {"zh": "开始诊断", "en": "Start the diagnosis"},
+    "diag.progress": {"zh": "第 {n} 题（最多 {max} 题）", "en": "Question {n} (at most {max})"},
+    "diag.dont_know": {"zh": "不知道", "en": "I don't know"},
+    "diag.done": {
+        "zh": "诊断完成：共 {n} 题，答对 {correct} 题。下面是按阶段估计的掌握程度。",
+        "en": "Done: {n} questions, {correct} right. Here is your estimated mastery by stage.",
+    },
+    "diag.chart_title": {"zh": "各阶段掌握程度", "en": "Mastery by stage"},
+    "diag.open_title": {"zh": "最后一个开放问题", "en": "One open question"},
+    "diag.score": {"zh": "得分", "en": "Score"},
+    "diag.open_submit": {"zh": "提交回答", "en": "Submit my answer"},
+    "diag.open_skipped": {
+        "zh": "未配置语言模型，开放问题的评判已跳过。配置模型后可以再做一次诊断。",
+        "en": "No language model is configured, so the open question was skipped. "
+        "Configure one and take the diagnosis again to have it judged.",
+    },
+    "diag.to_plan": {"zh": "查看我的学习计划 →", "en": "See my study plan →"},
+    "diag.again": {"zh": "重新诊断", "en": "Take it again"},
+    "quiz.your_answer": {"zh": "你的答案", "en": "Your answer"},
+    "quiz.submit": {"zh": "提交", "en": "Submit"},
+    "quiz.correct": {"zh": "✅ 回答正确", "en": "✅ Correct"},
+    "quiz.wrong": {"zh": "❌ 不对", "en": "❌ Not quite"},
+    "quiz.answer": {"zh": "正确答案", "en": "Answer"},
+    "quiz.mastery": {"zh": "该主题掌握程度", "en": "Mastery of this topic"},
+    "plan.title": {"zh": "我的学习计划", "en": "My study plan"},
+    "plan.download": {"zh": "下载 Markdown", "en": "Download Markdown"},
+    "plan.summary": {
+        "zh": "共 {weeks} 周，每周 {hours:g} 小时",
+        "en": "{weeks} weeks at {hours:g} hours a week",
+    },
+    "plan.goals": {"zh": "目标", "en": "Goals"},
+    "plan.unmatched": {
+        "zh": "这些目标没有对应到课程主题（换个说法试试）",
+        "en": "These goals match no course topic (try other words)",
+    },
+    "plan.skipped": {"zh": "已掌握、不再安排", "en": "Already mastered, left out"},
+    "plan.empty": {
+        "zh": "目标涉及的主题你都已掌握，没有需要安排的内容。",
+        "en": "You already master every topic your goals need: nothing to plan.",
+    },
+    "plan.week": {"zh": "第 {n} 周", "en": "Week {n}"},
+    "plan.topics": {"zh": "学习内容", "en": "Topics"},
+    "plan.exercises": {"zh": "编程练习", "en": "Exercises"},
+    "plan.checkpoints": {"zh": "本周检查点", "en": "Checkpoints"},
+    "course.stage": {"zh": "阶段 {n}", "en": "Stage {n}"},
+    "lesson.learn": {"zh": "和导师一起学这一课", "en": "Learn this with the tutor"},
+    "lesson.builds_on": {"zh": "前置知识：", "en": "Builds on:"},
+    "lesson.quiz": {"zh": "小测验", "en": "Quick quiz"},
+    "progress.title": {"zh": "学习进度", "en": "Your progress"},
+    "progress.passed": {"zh": "通过的练习", "en": "exercises passed"},
+    "progress.tried": {"zh": "尝试过的练习", "en": "exercises tried"},
+    "progress.week": {"zh": "近 7 天学习记录", "en": "learning events, 7 days"},
+    "progress.due": {"zh": "待复习", "en": "Due for review"},
+    "progress.by_stage": {"zh": "各阶段掌握程度", "en": "Mastery by stage"},
+    "progress.stage": {"zh": "阶段", "en": "Stage"},
+    "progress.mean": {"zh": "平均掌握", "en": "Mean mastery"},
+    "progress.mastered": {"zh": "已掌握主题", "en": "Topics mastered"},
+    "progress.activity": {"zh": "每日学习活动（近 4 周）", "en": "Activity per day (4 weeks)"},
+    "progress.events": {"zh": "条记录", "en": "events"},
+    "progress.last_active": {"zh": "最近学习", "en": "Last active"},
+    "reviews.title": {"zh": "今天的复习", "en": "Reviews due today"},
+    "reviews.start": {"zh": "开始复习", "en": "Review now"},
+    "reviews.none": {
+        "zh": "现在没有需要复习的主题。",
+        "en": "Nothing is due for review right now.",
+    },
+    "ex.attempts": {"zh": "提交 {n} 次", "en": "{n} submission(s)"},
+    "ex.functions": {"zh": "需要实现", "en": "Implement"},
+    "ex.hints": {"zh": "提示", "en": "Hints"},
+    "ex.hint": {"zh": "给我一个提示", "en": "Show a hint"},
+    "ex.history": {"zh": "提交记录", "en": "Your submissions"},
+    "ex.editor": {"zh": "你的代码（Tab 键缩进）", "en": "Your code (Tab indents)"},
+    "ex.submit": {"zh": "提交评测", "en": "Submit for grading"},
+    "ex.reset": {"zh": "恢复初始代码", "en": "Reset to the starter"},
+    "ex.grading": {"zh": "正在沙箱中运行测试……", "en": "Running the tests in the sandbox…"},
+    "ex.passed": {"zh": "✅ 全部测试通过！", "en": "✅ Every test passes!"},
+    "ex.failed": {"zh": "❌ 还有测试没通过", "en": "❌ Some tests fail"},
+    "ex.error": {"zh": "运行出错", "en": "The run failed"},
+    "ex.tests": {"zh": "测试", "en": "Tests"},
+    "class.title": {"zh": "我的班级", "en": "My class"},
+    "class.code": {"zh": "班级码", "en": "Class code"},
+    "class.code_hint": {
+        "zh": "学生注册时填写这个班级码即可加入",
+        "en": "learners enter it when they sign up to join",
+    },
+    "class.empty": {"zh": "还没有学生加入。", "en": "No learner has joined yet."},
+    "class.learner": {"zh": "学生", "en": "Learner"},
     "common.save": {"zh": "保存", "en": "Save"},
     "common.back": {"zh": "返回", "en": "Back"},
     "common.not_found": {"zh": "找不到该内容", "en": "Not found"},
 }
 
 
-def ui(key: str, lang: str) -> str:
+def ui(key: str, lang: str, **kw: object) -> str:
     entry = UI.get(key)
     if entry is None:
         return key
-    return entry.get(lang) or entry["en"]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**kw) if kw else text

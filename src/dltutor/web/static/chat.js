@@ -1,6 +1,8 @@
 // The chat page: streams answers over SSE (fetch + ReadableStream), shows queue position,
 // thinking folded, Stop / Regenerate / Copy / Export. Final answers are rendered on the server
-// (Markdown, MathML, highlighted code), so no JavaScript library is needed.
+// (Markdown, MathML, highlighted code), so no JavaScript library is needed. A teaching
+// conversation (started from a lesson: /?teach=TOPIC) streams the same events; as one of its
+// turns may write several messages, the conversation is reloaded from the server at the end.
 "use strict";
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const T = JSON.parse(document.getElementById("ui-text").textContent);
@@ -56,6 +58,7 @@ async function finish(m, id) {
   body.classList.remove("streaming");
   body.innerHTML = msg.html;  // rendered server-side from escaped Markdown
   tools(m, id, msg.content);
+  m.dataset.messageId = id;  // rendered: verify.js may now run its code blocks
 }
 
 function parseEvents(buffer, onEvent) {
@@ -78,7 +81,7 @@ async function stream(url, payload, question) {
   const m = addAssistant();
   const body = m.querySelector(".body"), meta = m.querySelector(".meta");
   const think = m.querySelector(".thinking"), thinkPre = think.querySelector("pre");
-  let assistantId = null, answer = "";
+  let assistantId = null, answer = "", reload = false;
   controller = new AbortController();
   $("send").disabled = true; $("stop").hidden = false;
   try {
@@ -95,14 +98,15 @@ async function stream(url, payload, question) {
       if (done) break;
       buffer = parseEvents(buffer + decoder.decode(value, {stream: true}), (name, d) => {
         if (name === "turn") { conversationId = d.conversation_id; assistantId = d.assistant_message_id; showExport(); }
-        else if (name === "queue") { $("queue").hidden = false; $("queue").textContent = d.text || `⏳ #${d.position}`; }
+        else if (name === "queue") { $("queue").hidden = false; $("queue").textContent = T.queue.replace("{n}", d.position); }
         else if (name === "thinking") { think.hidden = false; thinkPre.textContent += d.text; }
         else if (name === "answer") { $("queue").hidden = true; answer += d.text; body.textContent = answer; }
         else if (name === "done") {
           meta.textContent = [d.output_tokens ? `${d.output_tokens} tokens` : "", d.ttft_s ? `TTFT ${d.ttft_s.toFixed(2)}s` : "",
                               (d.citations || []).length ? `${T.sources}: ${d.citations.join(", ")}` : ""].filter(Boolean).join(" · ");
           if (d.status === "truncated") meta.appendChild(el("div", "warn", T.truncated));
-        } else if (name === "error") { m.classList.add("failed"); meta.appendChild(el("div", "error", d.message)); }
+          reload = !!d.reload;
+        } else if (name === "error") { m.classList.add("failed"); meta.appendChild(el("div", "error", d.message)); reload = !!d.reload; }
       });
     }
   } catch (e) {
@@ -110,7 +114,8 @@ async function stream(url, payload, question) {
     else meta.appendChild(el("div", "error", String(e)));
   } finally {
     $("send").disabled = false; $("stop").hidden = true; $("queue").hidden = true; controller = null;
-    await finish(m, assistantId);
+    if (reload && conversationId) await openConversation(conversationId, m.classList.contains("failed") ? m : null);
+    else await finish(m, assistantId);
     loadConversations();
   }
 }
@@ -128,12 +133,13 @@ async function loadConversations() {
   list.replaceChildren();
   for (const c of await r.json()) {
     const li = el("li"), a = el("a", "", c.title || `#${c.id}`);
+    if (c.teaching) li.appendChild(el("span", "badge", T.teaching));
     a.href = "#"; a.onclick = (ev) => { ev.preventDefault(); openConversation(c.id); };
     li.appendChild(a); list.appendChild(li);
   }
 }
 
-async function openConversation(id) {
+async function openConversation(id, keep) {
   const r = await fetch(`/api/conversations/${id}/messages`);
   if (!r.ok) return;
   conversationId = id; showExport();
@@ -149,8 +155,11 @@ async function openConversation(id) {
       if (msg.status === "truncated") m.querySelector(".meta").appendChild(el("div", "warn", T.truncated));
       if (msg.error) m.querySelector(".meta").appendChild(el("div", "error", msg.error));
       tools(m, msg.id, msg.content);
+      if (msg.status !== "streaming") m.dataset.messageId = msg.id;
     }
   }
+  if (keep) $("messages").appendChild(keep);  // an error the server did not store as a message
+  $("messages").lastElementChild && $("messages").lastElementChild.scrollIntoView({block: "nearest"});
 }
 
 $("ask").addEventListener("submit", (ev) => {
@@ -166,3 +175,10 @@ $("question").addEventListener("keydown", (ev) => {
 $("stop").onclick = () => controller && controller.abort();
 $("new-chat").onclick = () => { conversationId = null; $("messages").replaceChildren(); $("export").hidden = true; };
 loadConversations();
+{
+  const params = new URLSearchParams(location.search);
+  const topic = params.get("teach"), conv = params.get("c");
+  if (topic || conv) history.replaceState(null, "", "/");  // a reload must not start it again
+  if (topic) stream("/api/teach", {topic, lang: document.body.dataset.lang}, null);
+  else if (conv) openConversation(Number(conv));
+}

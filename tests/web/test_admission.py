@@ -1,0 +1,72 @@
+"""Admission control seen from the browser's side: with one generation at a time, a second
+learner's chat waits in the queue, is told its place, and is then served; a wait longer than
+the queue timeout ends with a clear message, and the question is kept."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from dltutor.llm.fake import FakeLLMServer, Script
+from dltutor.web.app import create_app
+from tests.web.conftest import app_settings, events
+from tests.web.live import LiveServer
+
+
+async def chat(http: httpx.AsyncClient, text: str) -> list[tuple[str, dict[str, Any]]]:
+    token = (await http.get("/api/me")).json()["csrf_token"]
+    r = await http.post("/api/chat", json={"text": text}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200
+    return events(r.text)
+
+
+def serve(tmp_path: Path, llm: FakeLLMServer, **settings: Any) -> LiveServer:
+    s = app_settings(tmp_path, f"sqlite:///{tmp_path}/q.db", llm, single_user=True, **settings)
+    return LiveServer(create_app(s))
+
+
+async def test_a_second_chat_waits_in_the_queue_and_is_served(tmp_path: Path) -> None:
+    with FakeLLMServer() as llm, serve(tmp_path, llm, max_concurrent=1) as live:
+        llm.enqueue(
+            Script(chunks=["slow ", "first ", "answer"], first_token_delay=0.8, token_delay=0.2),
+            Script(chunks=["second answer"]),
+        )
+        async with (
+            httpx.AsyncClient(base_url=live.url, timeout=30) as a,
+            httpx.AsyncClient(base_url=live.url, timeout=30) as b,
+        ):
+            first = asyncio.create_task(chat(a, "first question"))
+            while llm.active == 0:  # the first generation holds the only slot
+                await asyncio.sleep(0.01)
+            ev_b = await chat(b, "second question")
+            ev_a = await first
+        assert [k for k, _ in ev_a].count("queue") == 0 and ev_a[-1][0] == "done"
+        kinds = [k for k, _ in ev_b]
+        assert kinds[:2] == ["turn", "queue"] and ev_b[1][1] == {"position": 1}
+        assert kinds.index("queue") < kinds.index("answer") and kinds[-1] == "done"
+        assert "".join(d["text"] for k, d in ev_b if k == "answer") == "second answer"
+        assert ev_b[-1][1]["queue_s"] > 0.3 and llm.max_active == 1
+
+
+async def test_a_wait_past_the_queue_timeout_is_a_clear_error_and_nothing_is_lost(
+    tmp_path: Path,
+) -> None:
+    with FakeLLMServer() as llm, serve(tmp_path, llm, max_concurrent=1, queue_timeout=0.3) as live:
+        llm.enqueue(Script(chunks=["slow"], first_token_delay=1.5))
+        async with (
+            httpx.AsyncClient(base_url=live.url, timeout=30) as a,
+            httpx.AsyncClient(base_url=live.url, timeout=30) as b,
+        ):
+            first = asyncio.create_task(chat(a, "first"))
+            while llm.active == 0:
+                await asyncio.sleep(0.01)
+            ev = await chat(b, "我的问题不能丢")
+            await first
+            assert ev[-1][0] == "error" and ev[-1][1]["kind"] == "queue_timeout"
+            assert ev[-1][1]["message"]  # said in words, not a silent timeout
+            conv = ev[0][1]["conversation_id"]
+            msgs = (await b.get(f"/api/conversations/{conv}/messages")).json()
+        assert msgs[0]["content"] == "我的问题不能丢" and msgs[1]["status"] == "error"

@@ -1,0 +1,241 @@
+"""A new learner's first hour, in headless Chromium (Debian's, driven by Playwright): sign-up ->
+onboarding -> diagnosis -> plan -> a lesson -> a streamed chat answer -> an exercise submission
+with results -> the dashboard; then their teacher's class page. A screenshot of each page is
+saved to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dltutor.grader import get_exercise
+from dltutor.llm.fake import FakeLLMServer, Script
+from dltutor.web.app import create_app
+from tests.web.conftest import PASSWORD, app_settings
+from tests.web.live import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ANSWER = [
+    "<think>先回忆链式法则。</think>",
+    "**反向传播**用链式法则，",
+    "从输出层往回逐层计算损失对每个参数的梯度：\n\n",
+    "$$\\frac{\\partial L}{\\partial w} = \\frac{\\partial L}{\\partial y}",
+    "\\cdot \\frac{\\partial y}{\\partial w}$$\n\n",
+    "```python\nloss.backward()  # PyTorch 自动完成\n```\n",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed (make sysdeps)"),
+]
+
+
+def right_answer(item_id: str) -> int | str | None:
+    """What a learner who knows stages 0 and 1 (maths, Python, ML basics) answers: the right
+    answer there, "I don't know" beyond."""
+    from dltutor.web.deps import shipped_course
+    from dltutor.web.practice import find_item
+
+    course = shipped_course()
+    topic = item_id.split("/")[0]
+    if topic not in course or course[topic].stage > 1:
+        return None
+    try:
+        text = find_item(course, item_id).text["zh"]
+    except KeyError:  # a self-assessment probe: "yes" is option 0
+        return 0
+    return int(text["answer"]) if text.get("options") else str(text["answer"])
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[str, FakeLLMServer]]:
+    with FakeLLMServer(token_delay=0.05) as llm:
+        app = create_app(app_settings(tmp_path, f"sqlite:///{tmp_path}/b.db", llm))
+        with LiveServer(app) as server:
+            yield server.url, llm
+
+
+def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, llm = live
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    step = iter(range(1, 100))
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = browser.new_context(locale="zh-CN", viewport={"width": 1200, "height": 900})
+        ctx.set_default_timeout(60_000)
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(SHOTS / f"{next(step):02d}-{name}.png"), full_page=True)
+
+        # a teacher opens a class first, so the learner can join it
+        page.goto(f"{base}/signup")
+        page.fill("input[name=username]", "teacher_wang")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=name]", "王老师")
+        page.select_option("select[name=role]", "teacher")
+        page.click("#signup-submit")
+        code = page.inner_text("#class-code")
+        page.click("button:has-text('退出')")
+
+        # sign-up
+        page.goto(f"{base}/signup")
+        page.fill("input[name=username]", "xiaoli")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=name]", "小李")
+        page.fill("input[name=class_code]", code)
+        shot("signup")
+        page.click("#signup-submit")
+
+        # onboarding
+        expect(page).to_have_url(f"{base}/onboarding")
+        page.fill("textarea[name=background]", "三年 Python Web 开发，学过线性代数")
+        page.fill("input[name=goals]", "反向传播, 卷积神经网络")
+        page.fill("input[name=hours_per_week]", "6")
+        shot("onboarding")
+        page.click("#onboarding-submit")
+
+        # diagnosis: a learner who knows the maths and Python, nothing further
+        expect(page).to_have_url(f"{base}/diagnosis")
+        shot("diagnosis-intro")
+        page.click("#diagnosis-start")
+        for n in range(20):
+            if page.locator("#diagnosis[data-state=result]").count():
+                break
+            item_id = page.get_attribute("#diagnosis-item", "data-item") or ""
+            if n == 0:
+                shot("diagnosis-item")
+            answer = right_answer(item_id)
+            if answer is None:
+                page.click("#diagnosis-dontknow")
+            elif isinstance(answer, int):
+                page.check(f"#diagnosis-item input[type=radio] >> nth={answer}")
+                page.click("#diagnosis-submit")
+            else:
+                page.fill("#diagnosis-item input[name=response]", answer)
+                page.click("#diagnosis-submit")
+        expect(page.locator("#diagnosis-chart svg")).to_be_visible()
+        llm.enqueue(
+            Script(
+                chunks=[
+                    json.dumps(
+                        {"score": 0.7, "feedback": "提到了多层网络，但没讲特征是自动学出来的。"}
+                    )
+                ]
+            )
+        )
+        page.fill("#open-form textarea", "深度学习是用很多层神经网络从数据中学习的机器学习方法。")
+        page.click("#open-form button")
+        expect(page.locator("#open-result")).to_contain_text("70%")
+        shot("diagnosis-result")
+
+        # the plan: weeks, links, a checkpoint ticked and kept
+        page.click("#to-plan")
+        expect(page).to_have_url(f"{base}/plan")
+        first = page.locator("input.checkpoint").first
+        first.check()
+        expect(page.locator("#plan-count")).to_contain_text("1 /")
+        page.reload()
+        expect(page.locator("input.checkpoint").first).to_be_checked()
+        shot("plan")
+
+        # a lesson from the plan, with maths, code and its quiz
+        page.locator("#week-1 a[href^='/course/']").first.click()
+        expect(page.locator("#lesson")).to_be_visible()
+        quiz = page.locator("form.quiz-item").first
+        if quiz.locator("input[type=radio]").count():
+            quiz.locator("input[type=radio]").first.check()
+        else:
+            quiz.locator("input[name=response]").fill("0")
+        quiz.locator("button").click()
+        expect(quiz.locator(".feedback")).to_be_visible()
+        shot("lesson")
+
+        # the chat: a streamed answer, thinking folded, rendered maths and code
+        page.goto(f"{base}/")
+        llm.enqueue(Script(chunks=ANSWER))
+        page.fill("#question", "什么是反向传播？")
+        page.click("#send")
+        body = page.locator(".msg.assistant .body").last
+        expect(body).to_contain_text("链式法则", timeout=120_000)  # streaming, as text
+        expect(page.locator(".msg.assistant .tools").last).to_be_visible(timeout=120_000)
+        expect(body.locator("math")).to_have_count(1)  # then rendered by the server
+        expect(body.locator(".highlight")).to_have_count(1)
+        expect(page.locator("details.thinking").last).to_be_visible()
+        expect(page.locator("#export")).to_be_visible()
+        shot("chat")
+
+        # learn a topic with the tutor: the teaching loop opens in the chat
+        page.goto(f"{base}/course/dl.activation_functions")
+        page.click("#learn-with-tutor")
+        expect(page.locator("#conversations .badge").first).to_be_visible()
+        expect(page.locator(".msg.assistant").first).to_contain_text("前置知识")
+        shot("chat-teaching")
+
+        # an exercise: hint, then a wrong and a right submission with per-test results
+        page.goto(f"{base}/exercises/ex.sigmoid")
+        page.click("#hint-button")
+        expect(page.locator("#hints li")).to_have_count(1)
+        editor = page.locator("#code")
+        editor.fill("import numpy as np\n\ndef sigmoid(x):\n")
+        editor.press("End")
+        editor.press("Tab")  # Tab indents instead of leaving the editor
+        editor.type("return 1 / (1 + np.exp(-x))\n")
+        assert "    return 1 / (1 + np.exp(-x))" in editor.input_value()
+        page.click("#submit-code")
+        expect(page.locator("#results")).to_have_attribute("data-passed", "false")
+        expect(page.locator("#results li.fail").first).to_be_visible()
+        editor.fill(get_exercise("ex.sigmoid").reference_source())
+        page.click("#submit-code")
+        expect(page.locator("#results")).to_have_attribute("data-passed", "true")
+        expect(page.locator("#results li.pass")).to_have_count(6)
+        shot("exercise")
+
+        # the dashboard, in Chinese and then in English
+        page.goto(f"{base}/progress")
+        expect(page.locator("#stage-chart svg")).to_be_visible()
+        expect(page.locator("#activity-chart svg rect.bar:not(.empty)")).to_have_count(1)
+        shot("dashboard")
+        page.click("#lang-switch")
+        expect(page.locator("h1")).to_contain_text("Your progress")
+        shot("dashboard-en")
+        page.goto(f"{base}/exercises")
+        shot("exercises-en")
+        page.goto(f"{base}/reviews")
+        shot("reviews-en")
+
+        # the teacher sees the learner in the class
+        page.click("button:has-text('Sign out')")
+        page.fill("input[name=username]", "teacher_wang")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#signin-submit")
+        page.goto(f"{base}/class")
+        expect(page.locator("#class")).to_contain_text("xiaoli")
+        shot("class")
+        page.click("a:has-text('小李')")
+        expect(page.locator("#stage-chart svg")).to_be_visible()
+        shot("class-learner")
+        browser.close()
+    assert errors == [], errors
+    assert len(list(SHOTS.glob("*.png"))) >= 12
