@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-DEBS   := bubblewrap postgresql chromium
+DEBS   := bubblewrap postgresql chromium fonts-noto-cjk
 
 .PHONY: run test setup sysdeps lint typecheck pytest bench clean
 
