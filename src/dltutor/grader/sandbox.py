@@ -9,7 +9,14 @@ learner's stdout and stderr go to a third pipe that a thread drains, keeping the
 
 When the run ends, however it ends, `close()` kills the process group, then (as root) kills
 every process left under the sandbox uid (a daemon that escaped the group or the pid namespace
-included), then releases the uid for the next run.
+included), reaps what is dead, then releases the uid for the next run.
+
+Why reap: bubblewrap's outer process can exit before its pid-namespace init has been waited
+for, which orphans that init. Orphans go to pid 1, and a pid 1 that reaps late (as on the
+micro-VMs this project runs on) leaves zombies that still count against the uid's
+RLIMIT_NPROC: after a few dozen runs the next sandbox failed with "bwrap: Can't fork for pid 1:
+Resource temporarily unavailable". So the grader makes itself a child subreaper: orphans of
+its sandboxes come to it, and it reaps them itself.
 """
 
 from __future__ import annotations
@@ -100,6 +107,51 @@ def sweep_uid(uid: int) -> None:
     )
 
 
+_PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
+_subreaper_set = False
+
+
+def become_subreaper() -> None:
+    """Have orphaned descendants reparented to this process rather than to pid 1 (see the module
+    docstring). Once per process; where prctl is unavailable, nothing changes."""
+    global _subreaper_set
+    if _subreaper_set:
+        return
+    _subreaper_set = True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def reap_orphans(uid: int | None = None, pgid: int | None = None) -> int:
+    """Reap our zombie children that ran as `uid` (or in process group `pgid`): a sandbox's
+    orphans, handed to us as subreaper. Only those: other children have owners that wait for
+    them (subprocess, asyncio). Returns how many were reaped."""
+    me, reaped = os.getpid(), 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            owner = entry.stat().st_uid
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if fields[0] != "Z" or int(fields[1]) != me:
+            continue
+        if (uid is not None and owner == uid) or (pgid is not None and int(fields[2]) == pgid):
+            try:
+                os.waitpid(int(entry.name), os.WNOHANG)
+                reaped += 1
+            except ChildProcessError:
+                pass
+    return reaped
+
+
 def uid_processes(uid: int) -> list[int]:
     """Pids of the live processes owned by `uid` (zombies are dead: only their exit status is
     left, for whoever reaps them)."""
@@ -133,11 +185,16 @@ def group_processes(pgid: int) -> list[int]:
 
 
 def _sweep_until_gone(uid: int, timeout: float = 5.0) -> None:
-    """Kill the uid's processes until none is left, so the next run starts from nothing."""
+    """Kill the uid's processes until none is left and reap the dead ones that are ours, so
+    the next run starts from nothing (zombies count against RLIMIT_NPROC too)."""
     deadline = time.monotonic() + timeout
-    while uid_processes(uid) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        reap_orphans(uid=uid)
+        if not uid_processes(uid):
+            break
         sweep_uid(uid)
         time.sleep(0.005)
+    reap_orphans(uid=uid)
 
 
 # ---- the process -------------------------------------------------------------------------
@@ -176,6 +233,7 @@ class Sandbox:
         if self.iso.level == "unavailable":
             raise OSError("the sandbox is not set up; run scripts/setup-sandbox.sh as root")
         self.deadline = time.monotonic() + self.limits.wall_seconds
+        become_subreaper()
         if self.iso.uid_drop:
             self._slot = SLOT_POOL.acquire()
             self._uid = self.iso.uid_base + self._slot[0]
@@ -245,6 +303,7 @@ class Sandbox:
                 _sweep_until_gone(self._uid)
                 self.leftover = len(uid_processes(self._uid))  # checked while the uid is ours
             else:
+                reap_orphans(pgid=pgid)
                 self.leftover = len(group_processes(pgid))
         for fd in (self._req_w, self._resp_r):
             if fd >= 0:
