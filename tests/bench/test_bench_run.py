@@ -15,6 +15,7 @@ from dltutor.bench.runner import LoadSpec, run
 from dltutor.cli import app
 from dltutor.llm.admission import Admission
 from dltutor.llm.client import LLMClient
+from dltutor.llm.wire import WireClient
 
 
 def test_cli_run_writes_the_report(tmp_path: Path) -> None:
@@ -62,6 +63,8 @@ def test_bad_arguments_are_refused() -> None:
     assert (
         CliRunner().invoke(app, ["bench", "--backend", "fake"]).exit_code == 2
     )  # neither concurrency nor rate
+    bad_client = ["bench", "--backend", "fake", "--concurrency", "1", "--client", "curl"]
+    assert CliRunner().invoke(app, bad_client).exit_code == 2
 
 
 def test_admission_separates_queueing_from_generation() -> None:
@@ -83,13 +86,14 @@ def test_admission_separates_queueing_from_generation() -> None:
 
 
 @pytest.mark.slow
-def test_measured_delays_match_the_truth_at_50_streams() -> None:
+@pytest.mark.parametrize("client_cls", [LLMClient, WireClient], ids=["sdk", "wire"])
+def test_measured_delays_match_the_truth_at_50_streams(client_cls: type[LLMClient]) -> None:
     """Timing sanity at moderate load (the 2% check at 1/50/500 streams is bench/bench_accuracy.py)."""
     ttft, tpot, tokens = 0.5, 0.05, 11
 
     async def go() -> list:  # type: ignore[type-arg]
         with FakeServerProcess(ttft, tpot, tokens) as srv:
-            async with LLMClient(srv.base_url, model="fake-model", max_connections=None) as c:
+            async with client_cls(srv.base_url, model="fake-model", max_connections=None) as c:
                 return await run(c, LoadSpec(["q"], concurrency=50, requests=50, timeout=30))
 
     s = summarize(asyncio.run(go()))

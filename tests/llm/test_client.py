@@ -1,4 +1,7 @@
-"""The client against a fake OpenAI-compatible server over real HTTP."""
+"""The client against a fake OpenAI-compatible server over real HTTP.
+
+Every test runs twice: on the SDK path the tutor uses (`LLMClient`) and on the lean path of
+`dltutor bench` (`WireClient`); both must give the same replies and the same errors."""
 
 from __future__ import annotations
 
@@ -10,15 +13,23 @@ from dltutor.llm.client import LLMClient
 from dltutor.llm.errors import LLMError
 from dltutor.llm.fake import FakeLLMServer, Script
 from dltutor.llm.types import Message
+from dltutor.llm.wire import WireClient
 
 Q = [Message("user", "What is a tensor?")]
 
 
-async def test_streams_answer_with_usage_and_timings(fake_llm: FakeLLMServer) -> None:
+@pytest.fixture(params=[LLMClient, WireClient], ids=["sdk", "wire"])
+def client_cls(request: pytest.FixtureRequest) -> type[LLMClient]:
+    return request.param  # type: ignore[no-any-return]
+
+
+async def test_streams_answer_with_usage_and_timings(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(
         Script(chunks=["A tensor ", "is an ", "array."], first_token_delay=0.1, token_delay=0.02)
     )
-    async with LLMClient(fake_llm.base_url) as c:
+    async with client_cls(fake_llm.base_url) as c:
         gen = c.stream(Q)
         pieces = [d.text async for d in gen]
     r = gen.reply
@@ -31,13 +42,15 @@ async def test_streams_answer_with_usage_and_timings(fake_llm: FakeLLMServer) ->
     assert r.model == "fake-model"  # resolved from /v1/models
 
 
-async def test_think_tags_and_reasoning_field_are_separated(fake_llm: FakeLLMServer) -> None:
+async def test_think_tags_and_reasoning_field_are_separated(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(
         Script(chunks=["<think>Let me", " think</think>", "\n\n42"]),
         Script(chunks=["Yes."], reasoning=["step 1; ", "step 2"]),
         Script(chunks=["Ok"], reasoning=["ollama style"], reasoning_field="reasoning"),
     )
-    async with LLMClient(fake_llm.base_url) as c:
+    async with client_cls(fake_llm.base_url) as c:
         a = await c.complete(Q)
         b = await c.complete(Q)
         o = await c.complete(Q)
@@ -52,16 +65,20 @@ async def test_think_tags_and_reasoning_field_are_separated(fake_llm: FakeLLMSer
     assert (o.thinking, o.answer) == ("ollama style", "Ok")
 
 
-async def test_reply_cut_at_max_tokens_is_flagged(fake_llm: FakeLLMServer) -> None:
-    async with LLMClient(fake_llm.base_url) as c:
+async def test_reply_cut_at_max_tokens_is_flagged(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
+    async with client_cls(fake_llm.base_url) as c:
         r = await c.complete(Q, max_tokens=4)
     assert r.status == "truncated" and r.truncated and r.finish_reason == "length"
     assert r.answer == "tok0 tok1 tok2 tok3 "
 
 
-async def test_dropped_connection_keeps_partial_answer(fake_llm: FakeLLMServer) -> None:
+async def test_dropped_connection_keeps_partial_answer(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(Script(chunks=["one ", "two ", "three"], drop_after=2))
-    async with LLMClient(fake_llm.base_url) as c:
+    async with client_cls(fake_llm.base_url) as c:
         with pytest.raises(LLMError) as err:
             await c.complete(Q)
     assert err.value.kind == "interrupted"
@@ -71,12 +88,13 @@ async def test_dropped_connection_keeps_partial_answer(fake_llm: FakeLLMServer) 
 
 
 async def test_stream_without_finish_reason_is_an_error_not_an_answer(
+    client_cls: type[LLMClient],
     fake_llm: FakeLLMServer,
 ) -> None:
     fake_llm.enqueue(
         Script(chunks=[], finish_reason=None), Script(chunks=["half"], finish_reason=None)
     )
-    async with LLMClient(fake_llm.base_url) as c:
+    async with client_cls(fake_llm.base_url) as c:
         with pytest.raises(LLMError) as empty:
             await c.complete(Q)
         with pytest.raises(LLMError) as partial:
@@ -85,44 +103,54 @@ async def test_stream_without_finish_reason_is_an_error_not_an_answer(
     assert partial.value.kind == "interrupted" and partial.value.reply.answer == "half"  # type: ignore[union-attr]
 
 
-async def test_server_error_is_reported_not_retried(fake_llm: FakeLLMServer) -> None:
+async def test_server_error_is_reported_not_retried(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(Script(status=500, error_message="CUDA out of memory"))
-    async with LLMClient(fake_llm.base_url, retries=3) as c:
+    async with client_cls(fake_llm.base_url, retries=3) as c:
         with pytest.raises(LLMError) as err:
             await c.complete(Q)
     assert err.value.kind == "http_error" and "CUDA out of memory" in str(err.value)
     assert len(fake_llm.requests) == 1
 
 
-async def test_unknown_model_names_the_available_ones(fake_llm: FakeLLMServer) -> None:
-    async with LLMClient(fake_llm.base_url, model="qwen3:8b") as c:
+async def test_unknown_model_names_the_available_ones(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
+    async with client_cls(fake_llm.base_url, model="qwen3:8b") as c:
         with pytest.raises(LLMError) as err:
             await c.complete(Q)
     assert err.value.kind == "model_not_found"
     assert "qwen3:8b" in str(err.value) and "fake-model" in str(err.value)
 
 
-async def test_slow_first_token_times_out(fake_llm: FakeLLMServer) -> None:
+async def test_slow_first_token_times_out(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(Script(chunks=["late"], first_token_delay=3))
-    async with LLMClient(fake_llm.base_url, first_token_timeout=0.3) as c:
+    async with client_cls(fake_llm.base_url, first_token_timeout=0.3) as c:
         with pytest.raises(LLMError) as err:
             await c.complete(Q)
     assert err.value.kind == "timeout_first_token" and "0.3" in str(err.value)
 
 
-async def test_silence_between_tokens_times_out_and_keeps_text(fake_llm: FakeLLMServer) -> None:
+async def test_silence_between_tokens_times_out_and_keeps_text(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(Script(chunks=["fast ", "then slow"], token_delay=2))
-    async with LLMClient(fake_llm.base_url, idle_timeout=0.3) as c:
+    async with client_cls(fake_llm.base_url, idle_timeout=0.3) as c:
         with pytest.raises(LLMError) as err:
             await c.complete(Q)
     assert err.value.kind == "timeout_idle" and err.value.reply.answer == "fast "  # type: ignore[union-attr]
 
 
-async def test_dead_backend_is_retried_then_named() -> None:
+async def test_dead_backend_is_retried_then_named(
+    client_cls: type[LLMClient],
+) -> None:
     with socket.socket() as s:  # a port that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    async with LLMClient(
+    async with client_cls(
         f"http://127.0.0.1:{port}/v1", model="m", retries=2, backend="ollama"
     ) as c:
         with pytest.raises(LLMError) as err:
@@ -131,17 +159,21 @@ async def test_dead_backend_is_retried_then_named() -> None:
     assert "ollama" in str(err.value) and str(port) in str(err.value)
 
 
-async def test_missing_usage_is_estimated_and_marked(fake_llm: FakeLLMServer) -> None:
+async def test_missing_usage_is_estimated_and_marked(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(Script(chunks=["a", "b", "c", "d", "e"], usage=False))
-    async with LLMClient(fake_llm.base_url) as c:
+    async with client_cls(fake_llm.base_url) as c:
         r = await c.complete(Q)
     assert r.tokens_estimated and r.output_tokens == 5 and r.input_tokens and r.input_tokens > 0
 
 
-async def test_server_rejecting_stream_options_falls_back(fake_llm: FakeLLMServer) -> None:
+async def test_server_rejecting_stream_options_falls_back(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
     fake_llm.enqueue(
         Script(status=400, error_message="unknown field stream_options"), Script(chunks=["ok"])
     )
-    async with LLMClient(fake_llm.base_url) as c:
+    async with client_cls(fake_llm.base_url) as c:
         r = await c.complete(Q)
     assert r.answer == "ok" and "stream_options" not in fake_llm.requests[-1]

@@ -209,7 +209,10 @@ async def _request(
         rec.error_kind, rec.error = e.kind, e.message("en")
     if not granted:  # it spent its whole life in the queue
         rec.queue_s = time.monotonic() - arrival
-    rec.e2e_s = time.monotonic() - arrival
+    end, r = time.monotonic(), gen.reply
+    if r.started_at and r.total_s:  # the last byte's arrival, not when we got round to it
+        end = min(end, r.started_at + r.total_s)
+    rec.e2e_s = end - arrival
     _take(rec, gen.reply)
     return rec
 

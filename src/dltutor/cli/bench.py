@@ -63,6 +63,13 @@ def bench(
     fake_ttft: Annotated[float, typer.Option(help="--backend fake: seconds to first token")] = 0.2,
     fake_tpot: Annotated[float, typer.Option(help="--backend fake: seconds per token")] = 0.02,
     fake_tokens: Annotated[int, typer.Option(help="--backend fake: tokens per answer")] = 64,
+    client: Annotated[
+        str,
+        typer.Option(
+            help="wire: a lean HTTP path that timestamps bytes on arrival (accurate at hundreds "
+            "of streams); sdk: the openai SDK path the tutor itself uses"
+        ),
+    ] = "wire",
 ) -> None:
     """Measure TTFT, TPOT, ITL, latency, throughput and goodput of a model server under load."""
     if ctx.invoked_subcommand is not None:
@@ -78,6 +85,9 @@ def bench(
     except (ValueError, FileNotFoundError) as e:
         console.print(f"[red]{e}[/red]")
         raise typer.Exit(2) from None
+    if client not in ("wire", "sdk"):
+        console.print("[red]--client is wire or sdk[/red]")
+        raise typer.Exit(2)
     if bool(levels) == (rate is not None):
         console.print("[red]give --concurrency N (or a list) or --rate R[/red]")
         raise typer.Exit(2)
@@ -96,6 +106,7 @@ def bench(
             "timeout_s": timeout,
             "max_tokens": max_tokens,
             "admission_slots": admission,
+            "client": client,
             "slo": slo or "",
             "machine": f"{platform.node()} · {platform.machine()} · {__import__('os').cpu_count()} cores",
             "date": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -116,6 +127,7 @@ def bench(
                 max_tokens,
                 admission,
                 slo_d,
+                client,
             )
         )
     meta["model"] = model_name
@@ -176,13 +188,15 @@ async def _run_levels(
     max_tokens: int,
     admission_slots: int | None,
     slo: dict[str, float],
+    client_kind: str = "wire",
 ) -> Any:
     from dltutor.bench.metrics import summarize
     from dltutor.bench.runner import LoadSpec, run
     from dltutor.llm.admission import Admission
     from dltutor.llm.client import LLMClient
+    from dltutor.llm.wire import WireClient
 
-    client = LLMClient(
+    client = (WireClient if client_kind == "wire" else LLMClient)(
         url,
         api_key=key,
         model=model,

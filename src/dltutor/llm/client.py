@@ -263,23 +263,13 @@ class Generation:
                     except (httpx.HTTPError, openai.APIError) as e:
                         raise LLMError("interrupted", backend=c.backend, detail=_detail(e)) from e
                     timer.reschedule(None)
-                    if chunk.get("usage"):
-                        _take_usage(r, chunk["usage"])
-                    for choice in chunk.get("choices") or ():
-                        delta = choice.get("delta") or {}
-                        content = delta.get("content")
-                        thought = reasoning_of(delta)
-                        pieces = [Delta("thinking", thought)] if thought else []
-                        if content:
-                            pieces.extend(splitter.feed(content))
-                        chunks += bool(thought or content)
-                        for d in pieces:
-                            self._note(d)
-                            yield d
-                        if choice.get("finish_reason"):
-                            r.finish_reason = choice["finish_reason"]
+                    pieces, carried = read_chunk(r, splitter, chunk)
+                    chunks += carried
+                    for d in pieces:
+                        note(r, d, time.monotonic())
+                        yield d
             for d in splitter.flush():
-                self._note(d)
+                note(r, d, time.monotonic())
                 yield d
         except TimeoutError as e:
             if r.first_token_s is not None:
@@ -289,24 +279,54 @@ class Generation:
             ) from e
         finally:
             await ctx.__aexit__(None, None, None)
-        if r.output_tokens is None:
-            _estimate_tokens(r, self.messages, chunks)
-        if r.finish_reason is None:
-            kind = "empty" if not (r.answer or r.thinking) else "interrupted"
-            raise LLMError(kind, backend=c.backend, detail="stream ended without a finish reason")
+        finish(r, self.messages, chunks, c.backend)
 
-    def _note(self, d: Delta) -> None:
-        r = self.reply
-        now = time.monotonic() - r.started_at
-        r.chunk_times.append(now)
-        if r.first_token_s is None:
-            r.first_token_s = now
-        if d.kind == "answer":
-            r.answer += d.text
-            if r.first_answer_token_s is None:
-                r.first_answer_token_s = now
-        else:
-            r.thinking += d.text
+
+def read_chunk(
+    r: Reply, splitter: ThinkSplitter, chunk: dict[str, Any]
+) -> tuple[list[Delta], bool]:
+    """The deltas in one decoded stream chunk and whether it carried any text (a token, for
+    counting when the server sends no usage); usage and finish reason go into `r`."""
+    if chunk.get("usage"):
+        _take_usage(r, chunk["usage"])
+    pieces: list[Delta] = []
+    carried = False
+    for choice in chunk.get("choices") or ():
+        delta = choice.get("delta") or {}
+        content = delta.get("content")
+        thought = reasoning_of(delta)
+        if thought:
+            pieces.append(Delta("thinking", thought))
+        if content:
+            pieces.extend(splitter.feed(content))
+        carried = carried or bool(thought or content)
+        if choice.get("finish_reason"):
+            r.finish_reason = choice["finish_reason"]
+    return pieces, carried
+
+
+def note(r: Reply, d: Delta, at: float) -> None:
+    """Add a delta that arrived at `at` (time.monotonic()) to the reply, with its timing."""
+    now = at - r.started_at
+    r.chunk_times.append(now)
+    if r.first_token_s is None:
+        r.first_token_s = now
+    if d.kind == "answer":
+        r.answer += d.text
+        if r.first_answer_token_s is None:
+            r.first_answer_token_s = now
+    else:
+        r.thinking += d.text
+
+
+def finish(r: Reply, messages: list[Message], chunks: int, backend: str) -> None:
+    """After the last chunk: count tokens if the server did not, and fail a stream that ended
+    without saying why (a cut connection must not pass for a whole answer)."""
+    if r.output_tokens is None:
+        _estimate_tokens(r, messages, chunks)
+    if r.finish_reason is None:
+        kind = "empty" if not (r.answer or r.thinking) else "interrupted"
+        raise LLMError(kind, backend=backend, detail="stream ended without a finish reason")
 
 
 async def _sse_chunks(response: Any, backend: str) -> AsyncIterator[dict[str, Any]]:
