@@ -10,6 +10,7 @@ from dltutor.config import get_settings
 from dltutor.llm.backend import open_backend
 from dltutor.llm.engine import bundled_model_path
 from dltutor.llm.types import Message
+from dltutor.llm.wire import WireClient
 
 pytestmark = pytest.mark.engine
 
@@ -33,9 +34,14 @@ def test_embedded_engine_streams_a_real_answer_concurrently() -> None:
                     "Say hi.",
                     "What is AI?",
                 ]
-                return await asyncio.gather(*(c.complete([Message("user", q)]) for q in qs))
+                replies = await asyncio.gather(*(c.complete([Message("user", q)]) for q in qs))
+            # the bench's lean path against the same real server (llama.cpp's own HTTP)
+            async with WireClient(backend.base_url, model=c.model, max_tokens=24) as w:
+                replies += await asyncio.gather(*(w.complete([Message("user", q)]) for q in qs[:3]))
+            return replies
 
         replies = asyncio.run(ask_all())
+        assert len(replies) == 9
     # six requests on four slots: every one completes with text and server-reported usage
     for r in replies:
         assert r.status in ("complete", "truncated") and r.answer.strip()
