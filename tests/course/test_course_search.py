@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -242,3 +244,24 @@ def test_seed_003_off_course_questions_still_get_an_answer(seed: dict, index: Se
     """Quantum computing, self-driving cars...: not in the course; search must still behave."""
     hits = index.search(seed["q"], k=3)
     assert all(h.lang == "zh" for h in hits)
+
+
+def test_the_shared_index_is_built_once_under_concurrent_first_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the web app warms it in a thread while the first questions may already ask for it
+    from dltutor.course import search as search_mod
+
+    calls: list[int] = []
+    real = search_mod.SearchIndex.load_or_build
+
+    def counting(root: Path | None = None) -> SearchIndex:
+        calls.append(1)
+        time.sleep(0.2)  # a slow build: the others must wait for it, not start their own
+        return real(root)
+
+    monkeypatch.setattr(search_mod, "_default", {})
+    monkeypatch.setattr(search_mod.SearchIndex, "load_or_build", staticmethod(counting))
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: search_mod.get_index(), range(4)))
+    assert len(calls) == 1 and all(g is got[0] for g in got)

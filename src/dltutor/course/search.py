@@ -33,6 +33,7 @@ import json
 import math
 import shutil
 import tempfile
+import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -144,7 +145,11 @@ class Weights:
         cols = [self.vocab[t] for t in tokens if t in self.vocab]
         if not cols:
             return np.zeros(self.num_docs, dtype=np.float32)
-        picks = np.concatenate([np.arange(self.indptr[c], self.indptr[c + 1]) for c in cols])
+        # the posting lists of all tokens as one index array, without a Python loop over them
+        # (this runs for every question a learner asks; the loop was most of its time)
+        c = np.asarray(cols, dtype=np.int64)
+        starts, lens = self.indptr[c], self.indptr[c + 1] - self.indptr[c]
+        picks = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(lens.sum())
         out = np.bincount(self.indices[picks], weights=self.data[picks], minlength=self.num_docs)
         return out.astype(np.float32)
 
@@ -465,14 +470,21 @@ def query_lang(query: str) -> str:
 
 
 _default: dict[str, SearchIndex] = {}
+_default_lock = threading.Lock()
 
 
 def get_index(root: Path | None = None) -> SearchIndex:
-    """A process-wide index for the shipped course (or `root`), loaded once."""
+    """A process-wide index for the shipped course (or `root`), loaded once. Thread-safe: the
+    web app warms it in a thread at start-up while the first questions may already ask for it,
+    and building it twice would cost seconds of CPU twice."""
     key = str(root or data_dir())
-    if key not in _default:
-        _default[key] = SearchIndex.load_or_build(root)
-    return _default[key]
+    index = _default.get(key)
+    if index is None:
+        with _default_lock:
+            index = _default.get(key)
+            if index is None:
+                index = _default[key] = SearchIndex.load_or_build(root)
+    return index
 
 
 def search(query: str, k: int = 3, lang: str | None = None) -> list[Hit]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +22,8 @@ from dltutor.web.views import WEB, templates
 
 __all__ = ["WEB", "create_app", "routers", "templates"]
 
+log = logging.getLogger(__name__)
+
 
 def secret_key(settings: Settings) -> str:
     """The cookie-signing key: from settings, else generated once and kept under DLTUTOR_HOME."""
@@ -32,6 +36,15 @@ def secret_key(settings: Settings) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _warm_search_index() -> None:
+    from dltutor.course.search import get_index
+
+    try:
+        get_index()
+    except Exception:  # search is an aid; the first question will report it properly
+        log.exception("could not load the course search index")
 
 
 def routers() -> list[APIRouter]:
@@ -62,9 +75,14 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         from dltutor.web.tutor_service import TutorService
 
         app.state.tutor = TutorService(settings, open_model=open_model)
+        # The course search index: loaded (or, on a fresh install, built: ~3 s of CPU) in a
+        # thread now, not by the first question, which would hold up every chat behind it.
+        warm = asyncio.create_task(asyncio.to_thread(_warm_search_index))
         try:
             yield
         finally:
+            if not warm.done():
+                warm.cancel()
             await app.state.tutor.aclose()
 
     app = FastAPI(
