@@ -35,6 +35,8 @@ from dltutor.llm.types import Delta, Message, Reply
 
 
 class LLMClient:
+    generation: type[Generation]  # what `stream()` returns; set below, once Generation exists
+
     def __init__(
         self,
         base_url: str,
@@ -114,7 +116,7 @@ class LLMClient:
         max_tokens: int | None = None,
         temperature: float | None = None,
     ) -> Generation:
-        return Generation(
+        return self.generation(
             self,
             messages,
             max_tokens or self.max_tokens,
@@ -137,15 +139,7 @@ class LLMClient:
         gen.reply.model = model
         attempt = 0
         while True:
-            kwargs: dict[str, Any] = {
-                "model": model,
-                "messages": [m.to_api() for m in gen.messages],
-                "stream": True,
-                "max_tokens": gen.max_tokens,
-                "temperature": gen.temperature,
-            }
-            if self.send_stream_options:
-                kwargs["stream_options"] = {"include_usage": True}
+            kwargs = gen.request_body(model)
             ctx = self._api.chat.completions.with_streaming_response.create(**kwargs)
             try:
                 response = await asyncio.wait_for(ctx.__aenter__(), gen.time_left_for_first_token())
@@ -218,6 +212,19 @@ class Generation:
         self.temperature = temperature
         self.reply = Reply()
 
+    def request_body(self, model: str) -> dict[str, Any]:
+        """The chat request's JSON body (usage asked for unless the server refused it)."""
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": [m.to_api() for m in self.messages],
+            "stream": True,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+        }
+        if self.client.send_stream_options:
+            body["stream_options"] = {"include_usage": True}
+        return body
+
     def time_left_for_first_token(self) -> float:
         return max(
             0.0, self.client.first_token_timeout - (time.monotonic() - self.reply.started_at)
@@ -234,10 +241,11 @@ class Generation:
                 yield d
         except LLMError as e:
             r.status, r.error_kind, r.error = "error", e.kind, e.message("en")
-            r.total_s = time.monotonic() - r.started_at
+            r.total_s = r.total_s or time.monotonic() - r.started_at
             e.reply = r
             raise
-        r.total_s = time.monotonic() - r.started_at
+        # a path that timestamps bytes on arrival has set it already (wire.py)
+        r.total_s = r.total_s or time.monotonic() - r.started_at
         r.status = "truncated" if r.finish_reason == "length" else "complete"
 
     async def _stream(self) -> AsyncIterator[Delta]:
@@ -280,6 +288,9 @@ class Generation:
         finally:
             await ctx.__aexit__(None, None, None)
         finish(r, self.messages, chunks, c.backend)
+
+
+LLMClient.generation = Generation
 
 
 def read_chunk(

@@ -24,10 +24,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from dltutor.llm.client import LLMClient, finish, note, read_chunk
+from dltutor.llm.client import Generation, LLMClient, finish, note, read_chunk
 from dltutor.llm.errors import LLMError
 from dltutor.llm.thinking import ThinkSplitter
-from dltutor.llm.types import Delta, Message, Reply
+from dltutor.llm.types import Delta
 
 MAX_HEAD = 64 * 1024  # response headers larger than this are refused
 # A delta with text in it: until the first one, the first-token deadline applies (the role
@@ -181,6 +181,8 @@ class _Exchange(asyncio.Protocol):
 class WireClient(LLMClient):
     """An LLMClient whose streams take the lean path above (see the module docstring)."""
 
+    generation: type[Generation]  # WireGeneration, bound below
+
     def __init__(self, base_url: str, **kw: Any) -> None:
         super().__init__(base_url, **kw)
         url = urlsplit(self.base_url)
@@ -199,20 +201,6 @@ class WireClient(LLMClient):
                 ex.transport.close()
         self._idle.clear()
         await super().aclose()
-
-    def stream(  # type: ignore[override]
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-    ) -> WireGeneration:
-        return WireGeneration(
-            self,
-            messages,
-            max_tokens or self.max_tokens,
-            self.temperature if temperature is None else temperature,
-        )
 
     async def _connection(self) -> _Exchange:
         while self._idle:
@@ -249,34 +237,15 @@ class WireClient(LLMClient):
         return head.encode("latin-1") + body
 
 
-class WireGeneration:
+class WireGeneration(Generation):
     """One streamed reply over the lean path. Iterating waits for the whole stream, then yields
     its deltas; `reply` has every delta's arrival time, as with the SDK path."""
 
-    def __init__(
-        self, client: WireClient, messages: list[Message], max_tokens: int, temperature: float
-    ) -> None:
-        self.client = client
-        self.messages = messages
-        self.max_tokens = max_tokens
-        self.temperature = temperature
-        self.reply = Reply()
+    client: WireClient
+
+    async def _stream(self) -> AsyncIterator[Delta]:
         self._deltas: list[Delta] = []
-
-    def __aiter__(self) -> AsyncIterator[Delta]:
-        return self._run()
-
-    async def _run(self) -> AsyncIterator[Delta]:
-        r = self.reply
-        r.started_at = time.monotonic()
-        try:
-            await self._exchange()
-        except LLMError as e:
-            r.status, r.error_kind, r.error = "error", e.kind, e.message("en")
-            r.total_s = time.monotonic() - r.started_at
-            e.reply = r
-            raise
-        r.status = "truncated" if r.finish_reason == "length" else "complete"
+        await self._exchange()
         for d in self._deltas:
             yield d
 
@@ -284,16 +253,8 @@ class WireGeneration:
         c, r = self.client, self.reply
         model = await c.resolve_model()
         r.model = model
-        payload: dict[str, Any] = {
-            "model": model,
-            "messages": [m.to_api() for m in self.messages],
-            "stream": True,
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-        }
         while True:
-            if c.send_stream_options:
-                payload["stream_options"] = {"include_usage": True}
+            payload = self.request_body(model)
             ex = await c._connection()
             done = ex.start(asyncio.get_running_loop())
             assert ex.transport is not None
@@ -316,7 +277,7 @@ class WireGeneration:
             error = await self._http_error(ex, model)
             if error is not None:
                 raise error
-            payload.pop("stream_options", None)  # an older server: count tokens ourselves
+            # None: an older server refused stream_options; ask again without (count ourselves)
 
     async def _wait(self, ex: _Exchange, done: asyncio.Future[None]) -> None:
         """Until the response has ended; a first-token and an idle deadline, checked by waking
@@ -425,3 +386,6 @@ class WireGeneration:
         if ex.status in (401, 403):
             return LLMError("auth", backend=c.backend, detail=detail)
         return LLMError("http_error", backend=c.backend, detail=detail)
+
+
+WireClient.generation = WireGeneration
