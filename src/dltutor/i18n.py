@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+LANGS = ("zh", "en")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -89,8 +91,23 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "en", **kw: object) -> str:
-    """The string `key` in `lang` (falling back to English), formatted with `kw`."""
-    entry = STRINGS[key]
+def text_in(table: Mapping[str, Mapping[str, str]], key: str, lang: str, **kw: object) -> str:
+    """`key` from a bilingual `table` ({key: {"zh": …, "en": …}}) in `lang`, English when that
+    language is missing, filled in with `kw`. A text without fields is returned as written, so
+    it may contain braces (LaTeX, code). Every module's strings go through here; each module
+    keeps its own table beside the code that uses it."""
+    entry = table[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**kw) if kw else text
+
+
+def in_each_language(
+    table: Mapping[str, Mapping[str, str]], key: str, **kw: object
+) -> dict[str, str]:
+    """The text in every language, for results stored now and shown later in either."""
+    return {lang: text_in(table, key, lang, **kw) for lang in LANGS}
+
+
+def t(key: str, lang: str = "en", **kw: object) -> str:
+    """A string of the LLM layer and the engine (the table above) in `lang`."""
+    return text_in(STRINGS, key, lang, **kw)

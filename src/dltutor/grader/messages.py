@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-LANGS = ("en", "zh")
+from dltutor.i18n import text_in
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- why a run stopped (GradeResult.error) ---
@@ -225,8 +225,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def msg(key: str, lang: str, **kw: Any) -> str:
     """The message `key` in `lang` (falling back to English), filled in with `kw`."""
-    table = MESSAGES[key]
-    return table.get(lang, table["en"]).format(**kw)
+    return text_in(MESSAGES, key, lang, **kw)
 
 
 def pick(text: str | tuple[str, str] | None, lang: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dltutor.course.model import Course
+from dltutor.i18n import text_in
 
 if TYPE_CHECKING:
     from dltutor.learning.planner import Plan, Week
@@ -101,7 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def label(key: str, lang: str, **kw: object) -> str:
-    return LABELS[key][lang].format(**kw)
+    return text_in(LABELS, key, lang, **kw)
 
 
 def check_questions(course: Course, week: Week, lang: str) -> list[dict[str, str]]:

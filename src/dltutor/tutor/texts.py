@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dltutor.i18n import text_in
+
 TEXT: dict[str, dict[str, str]] = {
     "probe": {
         "en": "Before we build on **{prereq}**, a quick check of what it rests on:\n\n**{question}**",
@@ -75,5 +77,4 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def say(key: str, lang: str, **kw: object) -> str:
-    entry = TEXT[key]
-    return (entry.get(lang) or entry["en"]).format(**kw)
+    return text_in(TEXT, key, lang, **kw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-LANGS = ("zh", "en")
+from dltutor.i18n import in_each_language, text_in
 
 TEXT: dict[str, dict[str, str]] = {
     # --- why a block failed (RunResult.errors) ---
@@ -128,10 +128,9 @@ TEXT: dict[str, dict[str, str]] = {
 
 def say(key: str, lang: str, **kw: Any) -> str:
     """The text `key` in `lang` (English when the language is unknown), filled in with `kw`."""
-    table = TEXT[key]
-    return table.get(lang, table["en"]).format(**kw)
+    return text_in(TEXT, key, lang, **kw)
 
 
 def both(key: str, **kw: Any) -> dict[str, str]:
     """The text in every language, for results stored and shown later in either."""
-    return {lang: say(key, lang, **kw) for lang in LANGS}
+    return in_each_language(TEXT, key, **kw)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dltutor.i18n import text_in
+
 UI: dict[str, dict[str, str]] = {
     "app.name": {"zh": "深度学习导师", "en": "dltutor"},
     "nav.chat": {"zh": "对话", "en": "Chat"},
@@ -201,8 +203,5 @@ UI: dict[str, dict[str, str]] = {
 
 
 def ui(key: str, lang: str, **kw: object) -> str:
-    entry = UI.get(key)
-    if entry is None:
-        return key
-    text = entry.get(lang) or entry["en"]
-    return text.format(**kw) if kw else text
+    """A UI string; an unknown key shows as itself (a template typo must not break a page)."""
+    return text_in(UI, key, lang, **kw) if key in UI else key
