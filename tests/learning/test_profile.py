@@ -31,6 +31,15 @@ def test_goals_map_to_topics(course: Course, goal: str, topic: str) -> None:
     assert topic in ids and not unmatched
 
 
+@pytest.mark.parametrize(
+    "goal", ["卷积神经网络", "我想学卷积神经网络做图像分类", "convolutional neural networks"]
+)
+def test_the_longest_phrase_wins(course: Course, goal: str) -> None:
+    # "卷积神经网络" contains "神经网络": the goal is CNNs, not the basics of neural networks
+    ids, _ = resolve_goals(course, [goal])
+    assert "cnn.classic_architectures" in ids and "dl.neural_network_basics" not in ids
+
+
 def test_unknown_goals_are_reported_and_short_words_do_not_match_inside_others(
     course: Course,
 ) -> None:

@@ -67,6 +67,13 @@ SYNONYMS: dict[str, list[str]] = {
     "neural networks": ["dl.neural_network_basics"],
     "神经网络": ["dl.neural_network_basics"],
     "cnn": ["proj.cifar10_cnn", "cnn.classic_architectures"],
+    "卷积神经网络": ["proj.cifar10_cnn", "cnn.classic_architectures"],
+    "卷积网络": ["proj.cifar10_cnn", "cnn.classic_architectures"],
+    "convolutional neural network": ["proj.cifar10_cnn", "cnn.classic_architectures"],
+    "convolutional neural networks": ["proj.cifar10_cnn", "cnn.classic_architectures"],
+    "循环神经网络": ["rnn.rnn_basics"],
+    "recurrent neural network": ["rnn.rnn_basics"],
+    "recurrent neural networks": ["rnn.rnn_basics"],
     "computer vision": ["proj.cifar10_cnn", "cnn.transfer_learning", "cnn.object_detection"],
     "计算机视觉": ["proj.cifar10_cnn", "cnn.transfer_learning", "cnn.object_detection"],
     "图像识别": ["proj.cifar10_cnn", "cnn.transfer_learning"],
@@ -146,7 +153,10 @@ def _match_goal(course: Course, goal: str) -> list[str]:
     if goal in course:
         return [goal]
     text = goal.lower()
-    by_synonym = [t for key, ids in SYNONYMS.items() if _mentions(text, key) for t in ids]
+    found = [key for key in SYNONYMS if _mentions(text, key)]
+    # the longest phrase wins: "卷积神经网络" (CNNs) is not a goal of "神经网络" (basics)
+    found = [k for k in found if not any(k != o and _mentions(o, k) for o in found)]
+    by_synonym = [t for key in found for t in SYNONYMS[key]]
     if by_synonym:
         return [t for t in dict.fromkeys(by_synonym) if t in course]
     # Then titles: the goal inside a title ("反向传播" in "反向传播算法"), or a title inside the goal.
