@@ -109,7 +109,7 @@ class Profile(BaseModel):
     background: str = ""
     goals: list[str] = Field(default_factory=list)
     level: Level = "beginner"
-    hours_per_week: float = Field(default=5.0, gt=0)
+    hours_per_week: float = Field(default=5.0, gt=0, le=168)  # a week has 168 hours
     has_gpu: bool = False
     framework: Literal["pytorch", "tensorflow"] = "pytorch"
     language: Literal["zh", "en"] = "en"
