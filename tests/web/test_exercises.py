@@ -27,6 +27,19 @@ def test_exercise_list_and_page(web: TestClient) -> None:
     assert web.get("/api/exercises/ex.no_such_thing").status_code == 404
 
 
+def test_projects_are_listed_and_open(web: TestClient) -> None:
+    signup(web, unique("proj"))
+    kinds = {e["id"]: e["kind"] for e in web.get("/api/exercises").json()}
+    assert kinds[EX] == "function"
+    projects = sorted(i for i, k in kinds.items() if k == "project")
+    assert projects == ["proj.cifar10_cnn", "proj.mnist_mlp", "proj.sentiment_rnn"]
+    page = web.get("/exercises")
+    assert 'href="/exercises/proj.mnist_mlp"' in page.text and 'class="badge"' in page.text
+    one = web.get("/exercises/proj.mnist_mlp")
+    assert one.status_code == 200 and 'id="code"' in one.text
+    assert web.get("/api/exercises/proj.mnist_mlp").json()["starter"]
+
+
 def test_hints_come_one_rung_at_a_time(web: TestClient) -> None:
     h = as_user(web, signup(web, unique("hint")))
     total = len(get_exercise(EX).hints)

@@ -32,6 +32,7 @@ router = APIRouter(prefix="/api", tags=["exercises"])
 
 class ExerciseBrief(BaseModel):
     id: str
+    kind: str  # "function" (ex.*) or "project" (proj.*: trains a real model, takes minutes)
     title: str
     topic: str
     topic_title: str
@@ -142,15 +143,16 @@ def exercise_out(db: Session, course: Any, ex: Exercise, learner_id: int, lang: 
 def list_exercises(
     request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
 ) -> list[ExerciseBrief]:
-    """Every exercise, with the learner's status on each."""
+    """Every exercise and project, with the learner's status on each."""
     lang = page_lang(request, me)
     grades = repo.list_grades(db, learner_id=me.id)
     out = []
-    for ex in load_exercises():
+    for ex in load_exercises(include_projects=True):
         mine = [g for g in grades if g.exercise_id == ex.id]
         out.append(
             ExerciseBrief(
                 id=ex.id,
+                kind=ex.kind,
                 title=ex.title.get(lang, ex.id),
                 topic=ex.topic,
                 topic_title=course.title(ex.topic, lang) if ex.topic in course else ex.topic,

@@ -175,6 +175,10 @@ UI: dict[str, dict[str, str]] = {
         "zh": "现在没有需要复习的主题。",
         "en": "Nothing is due for review right now.",
     },
+    "ex.project": {
+        "zh": "项目：训练真实模型，评分需要几分钟",
+        "en": "project: trains a real model, grading takes minutes",
+    },
     "ex.attempts": {"zh": "提交 {n} 次", "en": "{n} submission(s)"},
     "ex.functions": {"zh": "需要实现", "en": "Implement"},
     "ex.hints": {"zh": "提示", "en": "Hints"},
