@@ -3,8 +3,10 @@
 Side by side in one run, against the fake server streaming as fast as it can (no delays):
   bare   — httpx2 reading the SSE lines and json-decoding each chunk (the least any client does)
   client — dltutor.llm.LLMClient (openai SDK parsing + thinking split + timers + bookkeeping)
+  wire   — dltutor.llm.wire.WireClient, the load generator's lean path (bytes timestamped on
+           arrival, decoded after the stream through the same chunk handling)
 Reports µs per token for each, the difference (the client's added latency per token) and the
-ratio. Prints a table, then one JSON line last.
+ratios. Prints a table, then one JSON line last.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from dltutor.llm.client import LLMClient, httpx
 from dltutor.llm.fake import FakeLLMServer
 from dltutor.llm.types import Message
+from dltutor.llm.wire import WireClient
 
 TOKENS = 2000
 ROUNDS = 7
@@ -43,8 +46,8 @@ async def bare(base_url: str) -> float:
     return dt / n
 
 
-async def client(base_url: str) -> float:
-    async with LLMClient(base_url, model="fake-model", max_tokens=TOKENS) as c:
+async def client(base_url: str, kind: type[LLMClient] = LLMClient) -> float:
+    async with kind(base_url, model="fake-model", max_tokens=TOKENS) as c:
         t0 = time.perf_counter()
         reply = await c.complete([Message("user", "hi")])
         dt = time.perf_counter() - t0
@@ -56,11 +59,14 @@ async def main() -> dict[str, float]:
     with FakeLLMServer(default_tokens=TOKENS) as srv:
         await bare(srv.base_url)  # warm-up both paths
         await client(srv.base_url)
-        b, c = [], []
-        for _ in range(ROUNDS):  # interleaved, so drift hits both alike
+        await client(srv.base_url, WireClient)
+        b, c, w = [], [], []
+        for _ in range(ROUNDS):  # interleaved, so drift hits all alike
             b.append(await bare(srv.base_url))
             c.append(await client(srv.base_url))
+            w.append(await client(srv.base_url, WireClient))
     bare_us, client_us = statistics.median(b) * 1e6, statistics.median(c) * 1e6
+    wire_us = statistics.median(w) * 1e6
     return {
         "tokens_per_stream": TOKENS,
         "rounds": ROUNDS,
@@ -68,6 +74,8 @@ async def main() -> dict[str, float]:
         "client_us_per_token": round(client_us, 1),
         "added_us_per_token": round(client_us - bare_us, 1),
         "ratio": round(client_us / bare_us, 2),
+        "wire_us_per_token": round(wire_us, 1),
+        "wire_ratio": round(wire_us / bare_us, 2),
     }
 
 
@@ -76,8 +84,10 @@ if __name__ == "__main__":
     print(f"{'reader':<10}{'µs/token (median of ' + str(ROUNDS) + ')':>28}")
     print(f"{'bare':<10}{r['bare_us_per_token']:>28.1f}")
     print(f"{'client':<10}{r['client_us_per_token']:>28.1f}")
+    print(f"{'wire':<10}{r['wire_us_per_token']:>28.1f}")
     print(
         f"added by the client: {r['added_us_per_token']:.1f} µs/token (ratio {r['ratio']:.2f}x) — "
-        f"includes the fake server's own time, which both share"
+        f"includes the fake server's own time, which all share"
     )
+    print(f"wire client / bare httpx: {r['wire_ratio']:.2f}x")
     print(json.dumps({"bench": "client_overhead", **r}))
