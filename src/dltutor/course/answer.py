@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from dltutor.course.search import Hit, SearchIndex, get_index, query_lang, trim
+from dltutor.course.search_tokens import Analyzer
 
 # Sections that explain; check questions (their rubrics give answers away) and reading lists
 # are not quoted as answers.
@@ -196,9 +198,16 @@ def relevance_to(question: str, index: SearchIndex) -> Callable[[str], float]:
     q_tokens = set(index.analyzer.light(question))
 
     def relevance(block: str) -> float:
-        return len(q_tokens & set(index.analyzer.light(block)))
+        return len(q_tokens & _block_tokens(index.analyzer, block))
 
     return relevance
+
+
+@lru_cache(maxsize=16384)
+def _block_tokens(analyzer: Analyzer, block: str) -> frozenset[str]:
+    """A lesson block's tokens. Blocks are course text, the same for every question: segmenting
+    them again for each one was a third of grounding a question."""
+    return frozenset(analyzer.light(block))
 
 
 def ground(question: str, lang: str, k: int = 3) -> tuple[str, list[str]]:
