@@ -58,6 +58,7 @@ class _Exchange(asyncio.Protocol):
         self._left = -1  # bytes left: of the current chunk (chunked) or the body (length)
         self._buf = b""
         self._trailer = False
+        self._tail = b""  # the end of the last read, until the first token is seen
 
     def start(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
         self._reset()
@@ -91,10 +92,13 @@ class _Exchange(asyncio.Protocol):
             self._parse_head(self.head[:end])
             if self.done is None or self.done.done():
                 return
-        if self.token_at is None and _TOKEN.search(data):
-            self.token_at = now
-            if self.wake is not None and not self.wake.done():
-                self.wake.set_result(None)
+        if self.token_at is None:
+            window = self._tail + data  # the key may be split across two reads
+            if _TOKEN.search(window):
+                self.token_at = now
+                if self.wake is not None and not self.wake.done():
+                    self.wake.set_result(None)
+            self._tail = window[-64:]
         if self._chunked:
             self._dechunk(now, data)
         elif data:
