@@ -171,9 +171,9 @@ class Chat:
         `prompt`, which the teaching loop builds for a move)."""
         if self._client is None:
             raise RuntimeError("no model: use the course-only answer (dltutor ask --llm none)")
-        # On the event loop, deliberately: a few ms of CPU-bound work (a primary-key read, a
-        # BM25 search). In a thread it only fought the loop for the GIL: bench/web_streams.py
-        # measured +2.8 s added TTFT at 200 chats that way against +2.2 s inline.
+        # On the event loop, deliberately: ~4 ms of CPU-bound work (two primary-key reads, a
+        # BM25 search). Moved to a thread it only fought the loop for the GIL, and
+        # bench/web_streams.py at 200 chats measured no gain (+2.8 s against +2.2 s inline).
         history, messages = self._prepare(turn, lang, prompt)
         last_save = time.monotonic()
         gen = self._client.stream(messages, max_tokens=max_tokens)
