@@ -110,8 +110,8 @@ def test_seed_log_has_seed_003_fields() -> None:
 def test_report_files_and_compare(tmp_path: Path) -> None:
     rs = [rec(i, i * 0.1, 0.3, 1.0, 8) for i in range(6)]
     s = summarize(rs, {})
-    for name in ("a", "b"):
-        write_all(tmp_path / name, {"backend": "fake", "model": "m"}, rs, [s])
+    write_all(tmp_path / "a", {"backend": "fake", "model": "m", "client": "wire"}, rs, [s])
+    write_all(tmp_path / "b", {"backend": "fake", "model": "m"}, rs, [s])  # from before "client"
     a = tmp_path / "a"
     assert {p.name for p in a.iterdir()} >= {
         "requests.jsonl",
@@ -127,4 +127,5 @@ def test_report_files_and_compare(tmp_path: Path) -> None:
     assert "data:image/png;base64," in (a / "report.html").read_text()
     res = CliRunner().invoke(app, ["bench", "compare", str(a), str(tmp_path / "b")])
     assert res.exit_code == 0 and "TTFT p50" in res.output
+    assert "wire client" in res.output and "sdk client" in res.output
     assert CliRunner().invoke(app, ["bench", "compare", str(tmp_path / "missing")]).exit_code == 2

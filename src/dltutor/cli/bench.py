@@ -306,8 +306,11 @@ def compare(runs: Annotated[list[Path], typer.Argument(help="bench --out folders
             console.print(f"[red]{e}[/red]")
             raise typer.Exit(2) from None
         for s in data["levels"]:
+            meta = data["meta"]
+            # runs from before the wire client have no "client": they went through the SDK
             headers.append(
-                f"{folder.name} {s.get('level')}\n{data['meta'].get('backend')}/{data['meta'].get('model')}"
+                f"{folder.name} {s.get('level')}\n{meta.get('backend')}/{meta.get('model')}"
+                f"\n{meta.get('client', 'sdk')} client"
             )
             summaries.append(s)
     _print_table(headers, summaries)
