@@ -70,3 +70,29 @@ async def test_a_wait_past_the_queue_timeout_is_a_clear_error_and_nothing_is_los
             conv = ev[0][1]["conversation_id"]
             msgs = (await b.get(f"/api/conversations/{conv}/messages")).json()
         assert msgs[0]["content"] == "我的问题不能丢" and msgs[1]["status"] == "error"
+
+
+async def test_a_waiting_teaching_turn_is_told_its_place_too(tmp_path: Path) -> None:
+    # the teaching loop's replies go through the same queue (Teacher gets on_position)
+    with FakeLLMServer() as llm, serve(tmp_path, llm, max_concurrent=1) as live:
+        llm.enqueue(
+            Script(chunks=["slow ", "answer"], first_token_delay=0.8, token_delay=0.2),
+            Script(chunks=["An analogy: a recipe."]),
+        )
+        async with (
+            httpx.AsyncClient(base_url=live.url, timeout=30) as a,
+            httpx.AsyncClient(base_url=live.url, timeout=30) as b,
+        ):
+            first = asyncio.create_task(chat(a, "first question"))
+            while llm.active == 0:
+                await asyncio.sleep(0.01)
+            token = (await b.get("/api/me")).json()["csrf_token"]
+            r = await b.post(
+                "/api/teach",
+                json={"topic": "ai.what_is_ai", "lang": "en"},
+                headers={"X-CSRF-Token": token},
+            )
+            await first
+        kinds = [k for k, _ in events(r.text)]
+        assert "queue" in kinds and kinds.index("queue") < kinds.index("answer"), kinds
+        assert kinds[-1] == "done"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,9 +51,15 @@ class TurnResult:
 
 
 class Teacher:
-    def __init__(self, chat: Chat, course: Course | None = None) -> None:
+    def __init__(
+        self,
+        chat: Chat,
+        course: Course | None = None,
+        on_position: Callable[[int], None] | None = None,
+    ) -> None:
         self.chat = chat
         self.course = course or Course.load()
+        self.on_position = on_position  # told the learner's place while a reply waits for a slot
         self.client = chat._client
         self.last = TurnResult()
 
@@ -279,7 +285,7 @@ class Teacher:
         turn = self.chat.open_reply(learner_id=learner_id, conversation_id=conv)
         turn.citations = [f"{topic.id} · lesson"]
         result.message_ids.append(turn.assistant_message_id)
-        async for d in self.chat.send(turn, lang=lang, prompt=msgs):
+        async for d in self.chat.send(turn, lang=lang, prompt=msgs, on_position=self.on_position):
             yield d
         yield Delta("answer", "\n\n")
 
@@ -297,7 +303,7 @@ class Teacher:
             return
         turn = self.chat.open_reply(learner_id=learner_id, conversation_id=conv)
         result.message_ids.append(turn.assistant_message_id)
-        async for d in self.chat.send(turn, lang=lang):
+        async for d in self.chat.send(turn, lang=lang, on_position=self.on_position):
             yield d
         yield Delta("answer", "\n\n")
 

@@ -7,14 +7,13 @@ import json
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from dltutor.chat import Chat, Turn, default_grounder
 from dltutor.config import Settings
 from dltutor.llm.admission import Admission
 from dltutor.llm.backend import Backend, open_backend
 from dltutor.llm.errors import LLMError
-from dltutor.llm.types import Delta
 
 if TYPE_CHECKING:
     from dltutor.course.model import Course
@@ -103,7 +102,7 @@ class TutorService:
     def teacher(self, course: Course, on_position: Callable[[int], None]) -> Teacher:
         from dltutor.tutor.session import Teacher
 
-        return Teacher(cast(Chat, _QueueAwareChat(self.chat, on_position)), course)
+        return Teacher(self.chat, course, on_position)
 
     async def stream_teaching(
         self,
@@ -180,21 +179,3 @@ async def _pump(produce: Callable[[Callable[[Event], None]], Any]) -> AsyncItera
         if not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-
-
-class _QueueAwareChat:
-    """The chat service as the teaching loop sees it, with one difference: its replies report
-    the learner's place in the admission queue. (`Teacher.turn` calls `chat.send` without an
-    `on_position` callback; this passes one in, so a waiting learner sees their place in
-    teaching conversations too.) Everything else is the shared chat service."""
-
-    def __init__(self, chat: Chat, on_position: Callable[[int], None]) -> None:
-        self._chat = chat
-        self._on_position = on_position
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._chat, name)
-
-    def send(self, turn: Turn, **kw: Any) -> AsyncIterator[Delta]:
-        kw.setdefault("on_position", self._on_position)
-        return self._chat.send(turn, **kw)
