@@ -177,3 +177,13 @@ async def test_server_rejecting_stream_options_falls_back(
     async with client_cls(fake_llm.base_url) as c:
         r = await c.complete(Q)
     assert r.answer == "ok" and "stream_options" not in fake_llm.requests[-1]
+
+
+async def test_one_connection_serves_request_after_request(
+    client_cls: type[LLMClient], fake_llm: FakeLLMServer
+) -> None:
+    # the body is read to its end after [DONE], so the connection goes back to the pool
+    async with client_cls(fake_llm.base_url, model="fake-model") as c:
+        for _ in range(5):
+            assert (await c.complete(Q)).status == "complete"
+    assert fake_llm.connections == 1

@@ -17,6 +17,7 @@ Every failure raises `LLMError` carrying the partial `Reply`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -342,11 +343,20 @@ def finish(r: Reply, messages: list[Message], chunks: int, backend: str) -> None
 
 async def _sse_chunks(response: Any, backend: str) -> AsyncIterator[dict[str, Any]]:
     """The JSON objects of an SSE chat stream, until `data: [DONE]` or the end of the body."""
-    async for line in response.iter_lines():
+    lines = response.iter_lines()
+    async for line in lines:
         if not line.startswith("data:"):
             continue  # blank separators, comments (": ping"), event names
         data = line[5:].strip()
         if data == "[DONE]":
+            # Read the (empty) rest of the body, so that httpx puts the connection back in its
+            # pool: left unread, the connection was closed and every question opened a new one
+            # (a tenth of the web server's CPU per chat). A server that keeps the body open
+            # after [DONE] gets a second, then the connection is dropped as before.
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(1.0):
+                    async for _ in lines:
+                        pass
             return
         obj = json.loads(data)
         if isinstance(obj, dict) and obj.get("error"):

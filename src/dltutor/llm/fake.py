@@ -57,6 +57,7 @@ class FakeLLMServer:
         self.scripts: deque[Script] = deque()
         self.requests: list[dict[str, Any]] = []
         self.active = 0  # streams in progress now
+        self.connections = 0  # TCP connections accepted (a client that reuses them opens few)
         self.max_active = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.AbstractServer | None = None
@@ -114,6 +115,7 @@ class FakeLLMServer:
 
     # ---- HTTP ---------------------------------------------------------------------------
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
