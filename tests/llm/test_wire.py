@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Iterator
 
 import pytest
 
@@ -41,78 +42,68 @@ def new_exchange(loop: asyncio.AbstractEventLoop) -> tuple[_Exchange, asyncio.Fu
     return ex, ex.start(loop)
 
 
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A loop that is never run: the futures only need one to belong to."""
+    lp = asyncio.new_event_loop()
+    yield lp
+    lp.close()
+
+
 @pytest.mark.parametrize("seed", range(40))
-def test_chunked_body_survives_any_split(seed: int) -> None:
-    loop = asyncio.new_event_loop()
-    try:
-        rng = random.Random(seed)
-        ex, done = new_exchange(loop)
-        head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/event-stream\r\n\r\n"
-        feed(ex, head + chunked(PAYLOAD), rng)
-        assert done.done() and done.exception() is None
-        assert ex.status == 200 and ex.keep_alive
-        assert ex.body() == b"".join(PAYLOAD)
-        assert ex.token_at is not None  # a content delta was seen
-    finally:
-        loop.close()
+def test_chunked_body_survives_any_split(seed: int, loop: asyncio.AbstractEventLoop) -> None:
+    rng = random.Random(seed)
+    ex, done = new_exchange(loop)
+    head = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/event-stream\r\n\r\n"
+    )
+    feed(ex, head + chunked(PAYLOAD), rng)
+    assert done.done() and done.exception() is None
+    assert ex.status == 200 and ex.keep_alive
+    assert ex.body() == b"".join(PAYLOAD)
+    assert ex.token_at is not None  # a content delta was seen
 
 
-def test_body_not_finished_until_the_last_chunk() -> None:
-    loop = asyncio.new_event_loop()
-    try:
-        ex, done = new_exchange(loop)
-        head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-        whole = head + chunked(PAYLOAD)
-        ex.data_received(whole[:-3])
-        assert not done.done()
-        ex.data_received(whole[-3:])
-        assert done.done()
-    finally:
-        loop.close()
+def test_body_not_finished_until_the_last_chunk(loop: asyncio.AbstractEventLoop) -> None:
+    ex, done = new_exchange(loop)
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    whole = head + chunked(PAYLOAD)
+    ex.data_received(whole[:-3])
+    assert not done.done()
+    ex.data_received(whole[-3:])
+    assert done.done()
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_content_length_body(seed: int) -> None:
-    loop = asyncio.new_event_loop()
-    try:
-        body = b'{"error": {"message": "model \'x\' not found"}}'
-        ex, done = new_exchange(loop)
-        head = b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\n\r\n" % len(body)
-        feed(ex, head + body, random.Random(seed))
-        assert done.done() and ex.status == 404 and ex.body() == body and ex.keep_alive
-    finally:
-        loop.close()
+def test_content_length_body(seed: int, loop: asyncio.AbstractEventLoop) -> None:
+    body = b'{"error": {"message": "model \'x\' not found"}}'
+    ex, done = new_exchange(loop)
+    head = b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\n\r\n" % len(body)
+    feed(ex, head + body, random.Random(seed))
+    assert done.done() and ex.status == 404 and ex.body() == body and ex.keep_alive
 
 
-def test_body_until_close_and_a_cut_stream() -> None:
-    loop = asyncio.new_event_loop()
-    try:
-        # no length, not chunked: the body ends when the server closes (then no keep-alive)
-        ex, done = new_exchange(loop)
-        ex.data_received(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + PAYLOAD[0])
-        assert not done.done()
-        ex.connection_lost(None)
-        assert done.done() and done.exception() is None and not ex.keep_alive
-        # chunked, cut in the middle: an error, with what arrived kept
-        ex, done = new_exchange(loop)
-        ex.data_received(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-        ex.data_received(chunked(PAYLOAD)[:30])
-        ex.connection_lost(ConnectionResetError("reset by peer"))
-        assert isinstance(done.exception(), ConnectionError)
-        assert ex.body() and PAYLOAD[0].startswith(ex.body())
-    finally:
-        loop.close()
+def test_body_until_close_and_a_cut_stream(loop: asyncio.AbstractEventLoop) -> None:
+    # no length, not chunked: the body ends when the server closes (then no keep-alive)
+    ex, done = new_exchange(loop)
+    ex.data_received(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + PAYLOAD[0])
+    assert not done.done()
+    ex.connection_lost(None)
+    assert done.done() and done.exception() is None and not ex.keep_alive
+    # chunked, cut in the middle: an error, with what arrived kept
+    ex, done = new_exchange(loop)
+    ex.data_received(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+    ex.data_received(chunked(PAYLOAD)[:30])
+    ex.connection_lost(ConnectionResetError("reset by peer"))
+    assert isinstance(done.exception(), ConnectionError)
+    assert ex.body() and PAYLOAD[0].startswith(ex.body())
 
 
-def test_garbage_is_refused() -> None:
-    loop = asyncio.new_event_loop()
-    try:
-        ex, done = new_exchange(loop)
-        ex.data_received(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
-        assert isinstance(done.exception(), ConnectionError)
-        ex, done = new_exchange(loop)
-        ex.data_received(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
-        assert isinstance(done.exception(), ConnectionError)
-        assert "chunk size" in str(done.exception())
-    finally:
-        loop.close()
+def test_garbage_is_refused(loop: asyncio.AbstractEventLoop) -> None:
+    ex, done = new_exchange(loop)
+    ex.data_received(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+    assert isinstance(done.exception(), ConnectionError)
+    ex, done = new_exchange(loop)
+    ex.data_received(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+    assert isinstance(done.exception(), ConnectionError)
+    assert "chunk size" in str(done.exception())

@@ -23,6 +23,16 @@ async def chat(http: httpx.AsyncClient, text: str) -> list[tuple[str, dict[str, 
     return events(r.text)
 
 
+async def occupy_the_slot(
+    llm: FakeLLMServer, http: httpx.AsyncClient, text: str = "first question"
+) -> asyncio.Task[list[tuple[str, dict[str, Any]]]]:
+    """Start a chat and return once its generation holds the only slot."""
+    first = asyncio.create_task(chat(http, text))
+    while llm.active == 0:
+        await asyncio.sleep(0.01)
+    return first
+
+
 def serve(tmp_path: Path, llm: FakeLLMServer, **settings: Any) -> LiveServer:
     s = app_settings(tmp_path, f"sqlite:///{tmp_path}/q.db", llm, single_user=True, **settings)
     return LiveServer(create_app(s))
@@ -38,9 +48,7 @@ async def test_a_second_chat_waits_in_the_queue_and_is_served(tmp_path: Path) ->
             httpx.AsyncClient(base_url=live.url, timeout=30) as a,
             httpx.AsyncClient(base_url=live.url, timeout=30) as b,
         ):
-            first = asyncio.create_task(chat(a, "first question"))
-            while llm.active == 0:  # the first generation holds the only slot
-                await asyncio.sleep(0.01)
+            first = await occupy_the_slot(llm, a)
             ev_b = await chat(b, "second question")
             ev_a = await first
         assert [k for k, _ in ev_a].count("queue") == 0 and ev_a[-1][0] == "done"
@@ -60,9 +68,7 @@ async def test_a_wait_past_the_queue_timeout_is_a_clear_error_and_nothing_is_los
             httpx.AsyncClient(base_url=live.url, timeout=30) as a,
             httpx.AsyncClient(base_url=live.url, timeout=30) as b,
         ):
-            first = asyncio.create_task(chat(a, "first"))
-            while llm.active == 0:
-                await asyncio.sleep(0.01)
+            first = await occupy_the_slot(llm, a, "first")
             ev = await chat(b, "我的问题不能丢")
             await first
             assert ev[-1][0] == "error" and ev[-1][1]["kind"] == "queue_timeout"
@@ -83,9 +89,7 @@ async def test_a_waiting_teaching_turn_is_told_its_place_too(tmp_path: Path) -> 
             httpx.AsyncClient(base_url=live.url, timeout=30) as a,
             httpx.AsyncClient(base_url=live.url, timeout=30) as b,
         ):
-            first = asyncio.create_task(chat(a, "first question"))
-            while llm.active == 0:
-                await asyncio.sleep(0.01)
+            first = await occupy_the_slot(llm, a)
             token = (await b.get("/api/me")).json()["csrf_token"]
             r = await b.post(
                 "/api/teach",
