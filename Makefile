@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-DEBS   := bubblewrap postgresql chromium fonts-noto-cjk
+DEBS   := bubblewrap postgresql chromium fonts-noto-cjk fonts-noto-color-emoji
 
 .PHONY: run test setup sysdeps lint typecheck pytest bench clean
 
@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 # Debian packages the tests need: bubblewrap (grader sandbox), PostgreSQL (store tests on a
-# throwaway server), Chromium (browser tests). Installed when missing and we are root.
+# throwaway server), Chromium (browser tests) with CJK and emoji fonts (its screenshots would
+# show boxes for the Chinese UI and the status marks). Installed when missing and we are root.
 sysdeps:
 	@need=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
 	if [ -n "$$need" ]; then \

@@ -33,6 +33,8 @@ def test_activity_chart_scales_to_the_busiest_day() -> None:
     heights = [float(r.get("height", "0")) for r in root.iter(f"{NS}rect")]
     assert heights[0] == 0 and heights[1] == 2 * heights[2] > 0
     assert "2026-01-01" in ET.tostring(root, encoding="unicode")
+    zh = activity_chart(days, title="a", unit="条记录", scale="最多 {n}")
+    assert "最多 4 条记录" in zh and "max" not in zh
 
 
 def test_activity_by_day_counts_learning_events_per_utc_day() -> None:

@@ -54,10 +54,13 @@ def activity_chart(
     *,
     title: str,
     unit: str,
+    scale: str = "max {n}",
     width: int = 620,
     height: int = 110,
 ) -> str:
-    """One vertical bar per day (count of learning events), oldest on the left."""
+    """One vertical bar per day (count of learning events), oldest on the left. `scale` labels
+    the top of the axis, `{n}` standing for the busiest day's count (in the learner's
+    language: "最多 {n}")."""
     n = max(1, len(days))
     top = max([c for _, c in days] + [1])
     plot_top, plot_h = 18, height - 28  # room above for the scale, below for the dates
@@ -82,7 +85,7 @@ def activity_chart(
             f'<text x="0" y="{height - 6}" class="label">{days[0][0].isoformat()}</text>'
             f'<text x="{width}" y="{height - 6}" text-anchor="end" class="label">'
             f"{days[-1][0].isoformat()}</text>"
-            f'<text x="0" y="12" class="label">max {top} {escape(unit)}</text>'
+            f'<text x="0" y="12" class="label">{escape(scale.format(n=top))} {escape(unit)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -202,7 +202,10 @@ def dashboard(s: progress.Summary, course: Course, lang: str) -> dict[str, Any]:
             [(r.name, r.mean) for r in s.stages], title=ui("progress.by_stage", lang)
         ),
         "activity_chart": charts.activity_chart(
-            s.activity, title=ui("progress.activity", lang), unit=ui("progress.events", lang)
+            s.activity,
+            title=ui("progress.activity", lang),
+            unit=ui("progress.events", lang),
+            scale=ui("progress.scale", lang),
         ),
         "due": [(t, course.title(t, lang)) for t in s.due_reviews],
     }

@@ -168,6 +168,7 @@ UI: dict[str, dict[str, str]] = {
     "progress.mastered": {"zh": "已掌握主题", "en": "Topics mastered"},
     "progress.activity": {"zh": "每日学习活动（近 4 周）", "en": "Activity per day (4 weeks)"},
     "progress.events": {"zh": "条记录", "en": "events"},
+    "progress.scale": {"zh": "最多 {n}", "en": "max {n}"},  # {n}: filled in by the chart
     "progress.last_active": {"zh": "最近学习", "en": "Last active"},
     "reviews.title": {"zh": "今天的复习", "en": "Reviews due today"},
     "reviews.start": {"zh": "开始复习", "en": "Review now"},
