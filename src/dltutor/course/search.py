@@ -215,6 +215,8 @@ class SearchIndex:
         self._topic_idx = np.array([topic_of[d.topic] for d in docs])
         self._shown = np.array([d.key in SECTIONS for d in docs])
         self._shown_by_default = np.array([d.key in SHOWN_BY_DEFAULT for d in docs])
+        self._keys = np.array([d.key for d in docs])
+        self._preference = np.array([SHOW_PREFERENCE.get(d.key, 1.0) for d in docs])
         has = {(d.topic, d.lang) for d in docs if d.key in SECTIONS}
         self._has_lang = {lang: np.array([(t, lang) in has for t in self.topics]) for lang in LANGS}
         self._snippet_cache: dict[int, list[tuple[str, set[str]]]] = {}
@@ -402,12 +404,12 @@ class SearchIndex:
         if sections is None:
             mask &= self._shown_by_default
         else:
-            mask &= np.array([d.key in sections for d in self.docs])
+            mask &= np.isin(self._keys, list(sections))
         shown = np.flatnonzero(mask)
         if not len(shown):
             return []
         # Within a topic, show explanations before check questions and reading lists.
-        pref = np.array([SHOW_PREFERENCE.get(self.docs[i].key, 1.0) for i in shown])
+        pref = self._preference[shown]
         order = shown[np.lexsort((-scores[shown] * pref, -doc_ts[shown]))]
         rounds: dict[str, int] = {}
         ranked: list[tuple[int, int]] = []  # (round, position) keeps best-first within a round
