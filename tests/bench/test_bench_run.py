@@ -65,6 +65,8 @@ def test_bad_arguments_are_refused() -> None:
     )  # neither concurrency nor rate
     bad_client = ["bench", "--backend", "fake", "--concurrency", "1", "--client", "curl"]
     assert CliRunner().invoke(app, bad_client).exit_code == 2
+    unknown = CliRunner().invoke(app, ["bench", "--backend", "nope", "--concurrency", "1"])
+    assert unknown.exit_code == 2 and "unknown backend" in unknown.output  # said, no traceback
 
 
 def test_admission_separates_queueing_from_generation() -> None:

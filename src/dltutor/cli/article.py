@@ -16,6 +16,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from dltutor.cli.common import open_backend_or_exit
+
 console = Console()
 err = Console(stderr=True)
 
@@ -88,7 +90,7 @@ def article(
     if text is None and not wants_model:
         err.print(_t("needs_model", lang))
         raise typer.Exit(2)
-    backend = _open_backend(settings, llm) if wants_model else None
+    backend = open_backend_or_exit(settings, llm) if wants_model else None
     try:
         art = asyncio.run(_write(topic, lang, text, backend, settings, max_repairs))
     except ArticleError as e:
@@ -156,17 +158,6 @@ async def _write(
             status.stop()
         if client is not None:
             await client.aclose()
-
-
-def _open_backend(settings: Any, llm: str | None) -> Any:
-    from dltutor.llm.backend import open_backend
-    from dltutor.llm.engine import EngineError
-
-    try:
-        return open_backend(settings, llm)
-    except (EngineError, ValueError) as e:
-        err.print(Text(str(e), style="red"))
-        raise typer.Exit(2) from None
 
 
 def _read(path: Path, lang: str) -> str:

@@ -152,8 +152,8 @@ def _server(
     tpot: float,
     tokens: int,
 ) -> Any:
+    from dltutor.cli.common import open_backend_or_exit
     from dltutor.config import get_settings
-    from dltutor.llm.backend import open_backend
 
     if backend == "fake":
         from dltutor.bench.fake_process import FakeServerProcess
@@ -166,7 +166,7 @@ def _server(
             k: v for k, v in {"base_url": base_url, "model": model, "api_key": api_key}.items() if v
         }
     )
-    b = open_backend(settings, backend if backend != "custom" else "openai")
+    b = open_backend_or_exit(settings, backend if backend != "custom" else "openai")
     try:
         yield b.base_url, b.api_key, b.model, b.name
     finally:

@@ -13,6 +13,7 @@ from rich.live import Live
 from rich.markdown import Markdown
 from rich.text import Text
 
+from dltutor.cli.common import open_backend_or_exit
 from dltutor.config import Settings, get_settings
 from dltutor.i18n import detect_lang, t
 
@@ -40,7 +41,7 @@ def chat(
 ) -> None:
     """Talk with the tutor. /export [FILE] saves the conversation as Markdown; /new starts over; /quit."""
     settings = get_settings()
-    backend = _open(settings, llm)
+    backend = open_backend_or_exit(settings, llm)
     try:
         asyncio.run(_chat_loop(settings, backend, lang, conversation))
     finally:
@@ -167,7 +168,7 @@ def ask(
     if (llm or settings.backend) == "none":
         _print_offline(question, lang, as_json)
         return
-    backend = _open(settings, llm)
+    backend = open_backend_or_exit(settings, llm)
     try:
         code = asyncio.run(_ask(settings, backend, question, lang, as_json))
     finally:
@@ -250,17 +251,6 @@ def _print_offline(question: str, lang: str, as_json: bool = False) -> None:
         )
     else:
         console.print(Markdown(ans.text if hasattr(ans, "text") else str(ans)))
-
-
-def _open(settings: Settings, llm: str | None) -> Any:
-    from dltutor.llm.backend import open_backend
-    from dltutor.llm.engine import EngineError
-
-    try:
-        return open_backend(settings, llm)
-    except (EngineError, ValueError) as e:
-        console.print(Text(str(e), style="red"))
-        raise typer.Exit(2) from None
 
 
 # ---- doctor -------------------------------------------------------------------------------

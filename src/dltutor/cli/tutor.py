@@ -34,7 +34,7 @@ def learn(
     """Learn a topic with the tutor: prerequisite check, explanation, check questions, an exercise.
     Paste code to submit an exercise; ask for a hint any time; /quit to stop."""
     from dltutor.chat import Chat, default_grounder
-    from dltutor.cli.chat import _open
+    from dltutor.cli.common import open_backend_or_exit
     from dltutor.course import Course
     from dltutor.store import repo
     from dltutor.store.db import session_scope
@@ -45,7 +45,7 @@ def learn(
     if topic not in course:
         console.print(f"[red]unknown topic {topic!r}[/red]")
         raise typer.Exit(2)
-    backend = _open(settings, llm)
+    backend = open_backend_or_exit(settings, llm)
     with session_scope(settings.db_url()) as db:
         me = repo.get_or_create_local_learner(db, lang=lang).id
 
