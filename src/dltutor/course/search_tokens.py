@@ -242,9 +242,7 @@ class Analyzer:
         out: list[str] = []
         for run in self._runs(text):
             if _HAS_CJK.match(run):
-                out.extend(run[i : i + 2] for i in range(len(run) - 1))
-                if len(run) == 1 and run not in ZH_STOPWORDS:
-                    out.append(run)
+                out.extend(_cjk_grams(run))
             elif run not in EN_STOPWORDS and len(run) > 1 and not run.isdigit():
                 out.append(stem(run))
         return out
@@ -253,12 +251,18 @@ class Analyzer:
         out: list[str] = []
         for run in self._runs(text):
             if _HAS_CJK.match(run):
-                out.extend(run[i : i + 2] for i in range(len(run) - 1))
-                if len(run) == 1 and run not in ZH_STOPWORDS:
-                    out.append(run)
+                out.extend(_cjk_grams(run))
             elif len(run) >= 5 and run.isalpha():
                 out.append(run[:5])
         return out
+
+
+def _cjk_grams(run: str) -> list[str]:
+    """A run of Chinese characters as character bigrams; a lone character stands for itself
+    (unless it is a stopword)."""
+    if len(run) == 1:
+        return [] if run in ZH_STOPWORDS else [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 def discover_vocabulary(texts: Iterable[str], terms: Iterable[str]) -> dict[str, int]:
