@@ -19,6 +19,7 @@ import pytest
 
 from dltutor.grader import GradeResult, get_exercise, grade
 from dltutor.grader.isolation import detect
+from dltutor.grader.sandbox import Proc, processes
 
 ISO = detect()
 STRONG = ISO.level == "bwrap"
@@ -312,23 +313,12 @@ def test_no_process_left_behind() -> None:
     # run() also checks that no process of the run's uid (or process group) survives
 
 
-def _sandbox_uid_zombies() -> list[str]:
+def _sandbox_uid_zombies() -> list[Proc]:
     """Zombies of the sandbox uids: dead, but counted against RLIMIT_NPROC until reaped. (Live
     processes are checked after every run through `leftover_processes`; a warm pool may keep
     live sandboxes on purpose.)"""
     uids = range(ISO.uid_base, ISO.uid_base + 16)
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            owner = entry.stat().st_uid
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        if owner in uids and stat[stat.rindex(")") + 2] == "Z":
-            found.append(stat)
-    return found
+    return [p for p in processes() if p.uid in uids and p.state == "Z"]
 
 
 @needs_uid

@@ -30,6 +30,8 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -127,61 +129,65 @@ def become_subreaper() -> None:
         pass
 
 
-def reap_orphans(uid: int | None = None, pgid: int | None = None) -> int:
-    """Reap our zombie children that ran as `uid` (or in process group `pgid`): a sandbox's
-    orphans, handed to us as subreaper. Only those: other children have owners that wait for
-    them (subprocess, asyncio). Returns how many were reaped."""
-    me, reaped = os.getpid(), 0
+@dataclass(frozen=True)
+class Proc:
+    """One process, as /proc/<pid>/stat shows it."""
+
+    pid: int
+    uid: int
+    state: str  # R, S, D, … ; Z and X are dead (a zombie waits to be reaped)
+    ppid: int
+    pgid: int
+
+    @property
+    def alive(self) -> bool:
+        return self.state not in "ZX"
+
+
+def processes(uid: int | None = None) -> Iterator[Proc]:
+    """The processes on this machine (only those of `uid`, if given: others are skipped before
+    their stat file is read). One that ends while we look is left out."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             owner = entry.stat().st_uid
+            if uid is not None and owner != uid:
+                continue
             stat = Path(entry.path, "stat").read_text()
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        if fields[0] != "Z" or int(fields[1]) != me:
+        yield Proc(int(entry.name), owner, fields[0], int(fields[1]), int(fields[2]))
+
+
+def reap_orphans(uid: int | None = None, pgid: int | None = None) -> int:
+    """Reap our zombie children that ran as `uid` (or in process group `pgid`): a sandbox's
+    orphans, handed to us as subreaper. Only those: other children have owners that wait for
+    them (subprocess, asyncio). Returns how many were reaped."""
+    if uid is None and pgid is None:
+        raise ValueError("say whose orphans: a uid or a process group")
+    me, reaped = os.getpid(), 0
+    for p in processes(uid):
+        if p.state != "Z" or p.ppid != me or (pgid is not None and p.pgid != pgid):
             continue
-        if (uid is not None and owner == uid) or (pgid is not None and int(fields[2]) == pgid):
-            try:
-                os.waitpid(int(entry.name), os.WNOHANG)
-                reaped += 1
-            except ChildProcessError:
-                pass
+        try:
+            os.waitpid(p.pid, os.WNOHANG)
+            reaped += 1
+        except ChildProcessError:
+            pass
     return reaped
 
 
 def uid_processes(uid: int) -> list[int]:
     """Pids of the live processes owned by `uid` (zombies are dead: only their exit status is
     left, for whoever reaps them)."""
-    pids = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid != uid:
-                    continue
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            if stat[stat.rindex(")") + 2] not in "ZX":
-                pids.append(int(entry.name))
-    return pids
+    return [p.pid for p in processes(uid) if p.alive]
 
 
 def group_processes(pgid: int) -> list[int]:
     """Pids of the live processes in process group `pgid`."""
-    pids = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if fields[0] not in "ZX" and int(fields[2]) == pgid:
-                pids.append(int(entry.name))
-    return pids
+    return [p.pid for p in processes() if p.alive and p.pgid == pgid]
 
 
 def _sweep_until_gone(uid: int, timeout: float = 5.0) -> None:
@@ -480,16 +486,7 @@ def _loads(body: bytes) -> Any:
 
 
 def _count_own_processes() -> int:
-    uid = os.getuid()
-    n = 0
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    n += 1
-            except OSError:
-                pass
-    return n + 64  # threads count too; leave room for ours
+    return sum(1 for _ in processes(os.getuid())) + 64  # threads count too; leave room for ours
 
 
 def _remove_tree(path: str) -> None:
