@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEBS   := bubblewrap postgresql chromium fonts-noto-cjk fonts-noto-color-emoji
 
-.PHONY: run test setup sysdeps lint typecheck pytest bench clean
+.PHONY: run test setup sysdeps lint typecheck pytest bench clean fresh-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,19 @@ test: lint typecheck pytest
 
 bench: setup
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+# What a new machine sees: dltutor's machine-level state removed (the grader's slot locks, any
+# temp folders of ours), a fresh clone of this checkout's HEAD, and `make test` in it, run twice
+# (the second run finds what the first left behind). FRESH_SANDBOX=1 also removes the sandbox's
+# interpreter (/opt/dltutor), which `make test` then rebuilds (minutes: it installs torch).
+FRESH_DIR ?= /tmp/dltutor-fresh-check
+fresh-check:
+	rm -rf /tmp/dltutor-* /run/lock/dltutor-* $(FRESH_DIR)
+	if [ "$(FRESH_SANDBOX)" = 1 ]; then rm -rf /opt/dltutor; fi
+	git clone -q . $(FRESH_DIR)
+	$(MAKE) -C $(FRESH_DIR) test
+	$(MAKE) -C $(FRESH_DIR) test
+	rm -rf $(FRESH_DIR)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

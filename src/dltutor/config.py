@@ -20,9 +20,11 @@ def default_home() -> Path:
 
 
 class Settings(BaseSettings):
+    # The config file is named when settings are made (`get_settings`), not here: a class
+    # attribute would fix it to the DLTUTOR_HOME of import time, and tests (or a second home)
+    # would read the user's own ~/.dltutor/config.env.
     model_config = SettingsConfigDict(
         env_prefix="DLTUTOR_",
-        env_file=str(default_home() / "config.env"),
         env_file_encoding="utf-8",
         extra="ignore",
     )
@@ -69,6 +71,18 @@ class Settings(BaseSettings):
     grader_cpu_seconds: int = 10
     grader_wall_seconds: float = 20.0
     grader_memory_mb: int = 1024
+    grader_python: str | None = None  # the sandbox interpreter (default /opt/dltutor/sandbox)
+    grader_isolation: str = "auto"  # "auto", "bwrap" or "rlimits": force a level
+    grader_uid_base: int = 61000  # first of the sandbox uids (root only)
+    grader_allow_root: bool = False  # run learner code as root when no uid can be dropped to
+    # Where the sandbox slots' lock files live. Every grader on the machine must use the same
+    # folder (or two could run and sweep one uid at once), so the default is machine-wide;
+    # tests point it at a fresh folder of their own.
+    grader_slot_dir: Path | None = None
+
+    # --- the command line -----------------------------------------------------------------
+    lang: str | None = None  # the CLI's language when --lang is not given
+    engine_verbose: bool = False  # llama.cpp's own logging on stderr
 
     def db_url(self) -> str:
         if self.database_url:
@@ -82,7 +96,7 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return Settings(_env_file=default_home() / "config.env")  # type: ignore[call-arg]
 
 
 def reset_settings() -> None:

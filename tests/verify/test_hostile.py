@@ -7,9 +7,7 @@ verification: the same sandbox runs article and chat code, so they must hold her
 from __future__ import annotations
 
 import fcntl
-import os
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dltutor.config import get_settings
-from dltutor.grader.isolation import SLOTS, detect
+from dltutor.grader.isolation import SLOTS, detect, slot_lock_path
 from dltutor.grader.limits import Limits
 from dltutor.grader.sandbox import uid_processes
 from dltutor.verify.blocks import extract_blocks
@@ -33,10 +31,9 @@ needs_netns = pytest.mark.skipif(not ISO.network_isolated, reason="no network na
 def sandbox_processes() -> list[int]:
     """Live processes of the sandbox uids that no sandbox holds now. Other test runs (the grader's,
     a colleague's) may hold some slots at the same time; a free slot's uid must have none."""
-    folder = Path(tempfile.gettempdir()) / f"dltutor-grader-slots-{os.geteuid()}"
     left = []
     for slot in range(SLOTS):
-        with open(folder / f"slot-{slot}.lock", "wb") as f:
+        with open(slot_lock_path(slot), "wb") as f:
             try:
                 fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -50,8 +47,8 @@ def sandbox_processes() -> list[int]:
 def still_clean_and_working(limits: Limits) -> Iterator[None]:
     yield
     if ISO.uid_drop:
-        # Another dltutor process starting up probes bwrap as the first sandbox uid without
-        # holding its slot (grader.isolation.detect), so allow a moment for such a probe to end.
+        # A sandbox of another process may be between its slot's release and its last process's
+        # exit for a moment, so allow one before calling what is left a leftover.
         deadline = time.monotonic() + 10
         while sandbox_processes() and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -15,6 +15,29 @@ if TYPE_CHECKING:
 err = Console(stderr=True)
 
 
+def check_lang(lang: str | None) -> str | None:
+    """`--lang` as given, if it is zh or en; anything else exits 2 with a message."""
+    if lang is not None and lang not in ("zh", "en"):
+        typer.echo("--lang must be zh or en", err=True)
+        raise typer.Exit(2)
+    return lang
+
+
+def cli_lang(lang: str | None) -> str:
+    """The language of a command's output: `--lang`, else the `lang` setting (DLTUTOR_LANG),
+    else the terminal's locale (LC_ALL, LANG), else English."""
+    import os
+
+    from dltutor.config import get_settings
+
+    if check_lang(lang):
+        return lang  # type: ignore[return-value]
+    for value in (get_settings().lang, os.environ.get("LC_ALL"), os.environ.get("LANG")):
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def open_backend_or_exit(settings: Settings, llm: str | None) -> Backend:
     """The backend `llm` names (else the configured one), started if it is the embedded engine.
     An unknown name or an engine that cannot start is said on stderr, and the command exits 2."""

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from dltutor.cli.common import check_lang, cli_lang
+
 if TYPE_CHECKING:
     from dltutor.course import Course
 
@@ -59,7 +61,7 @@ def search(
     """Search the lessons: the best-matching sections, best first, one per topic first."""
     from dltutor.course.search import get_index
 
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     hits = get_index().search(question, k=k, lang=lang)
     if as_json:
         typer.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
@@ -87,7 +89,7 @@ def lesson(
     from dltutor.course import Course
 
     course = Course.load()
-    lang = _check_lang(lang) or _default_lang()
+    lang = cli_lang(lang)
     topic_id = _resolve_topic(course, topic, lang)
     t = course[topic_id]
     lesson_ = t.lessons.get(lang) or next(iter(t.lessons.values()), None)
@@ -102,23 +104,6 @@ def lesson(
         highlight=False,
     )
     con.print(Markdown(lesson_.text, code_theme="monokai"))
-
-
-def _check_lang(lang: str | None) -> str | None:
-    if lang is not None and lang not in ("zh", "en"):
-        typer.echo("--lang must be zh or en", err=True)
-        raise typer.Exit(2)
-    return lang
-
-
-def _default_lang() -> str:
-    import os
-
-    for var in ("DLTUTOR_LANG", "LC_ALL", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 def _resolve_topic(course: Course, topic: str, lang: str) -> str:

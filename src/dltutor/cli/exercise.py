@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+from dltutor.cli.common import cli_lang
 
 if TYPE_CHECKING:
     from dltutor.grader import Exercise, GradeResult
@@ -47,11 +48,6 @@ TEXT = {
 }
 
 
-def _lang(lang: str | None) -> str:
-    chosen = lang or os.environ.get("DLTUTOR_LANG") or "en"
-    return "zh" if chosen.lower().startswith("zh") else "en"
-
-
 def _t(key: str, lang: str, **kw: object) -> str:
     return TEXT[key][lang].format(**kw)
 
@@ -77,7 +73,7 @@ def list_(
     """List the exercises."""
     from dltutor.grader import load_exercises
 
-    lg = _lang(lang)
+    lg = cli_lang(lang)
     exs = [e for e in load_exercises(include_projects=True) if topic is None or e.topic == topic]
     if as_json:
         rows = [
@@ -104,7 +100,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show an exercise's statement and the functions to write."""
-    lg = _lang(lang)
+    lg = cli_lang(lang)
     e = _exercise_or_exit(exercise_id, lg)
     if as_json:
         out = {
@@ -139,7 +135,7 @@ def start(
     lang: LangOpt = None,
 ) -> None:
     """Write the starter code to a file (default: ./<id>.py) and show the statement."""
-    lg = _lang(lang)
+    lg = cli_lang(lang)
     e = _exercise_or_exit(exercise_id, lg)
     path = output or Path(f"{e.id.removeprefix('ex.')}.py")
     if path.exists() and not force:
@@ -161,7 +157,7 @@ def hint(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a hint; higher levels give more away."""
-    lg = _lang(lang)
+    lg = cli_lang(lang)
     e = _exercise_or_exit(exercise_id, lg)
     level = min(level, len(e.hints))
     text = e.hints[level - 1][lg]
@@ -188,7 +184,7 @@ def grade_cmd(
     """Grade your solution: exit 0 all passed, 1 something failed, 2 unknown id or unreadable file."""
     from dltutor.grader import grade, load_exercises
 
-    lg = _lang(lang)
+    lg = cli_lang(lang)
     problem = None
     if exercise_id not in {e.id for e in load_exercises(include_projects=True)}:
         problem = _t("unknown", lg, id=exercise_id)

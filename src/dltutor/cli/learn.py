@@ -17,6 +17,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
+from dltutor.cli.common import check_lang
+
 if TYPE_CHECKING:
     from fsrs import Card
 
@@ -131,7 +133,7 @@ def plan(
 
     if fmt not in ("md", "json"):
         raise typer.BadParameter("--format must be md or json")
-    _check_lang(lang)
+    check_lang(lang)
     try:
         prof = Profile.load(profile)
     except (OSError, ValidationError) as e:
@@ -179,7 +181,7 @@ def diagnose(
     from dltutor.learning.knowledge import Mastery
     from dltutor.learning.profile import Profile
 
-    _check_lang(lang)
+    check_lang(lang)
     prof = Profile.load(profile) if profile else None
     lang = lang or (prof.language if prof else "zh")
     course = Course.load()
@@ -239,12 +241,6 @@ def _ask(con: Console, course: Course, item: QuizItem, number: int, lang: str) -
     if text.get("explanation"):
         con.print(f"[dim]{text['explanation']}[/dim]")
     return correct
-
-
-def _check_lang(lang: str | None) -> None:
-    if lang is not None and lang not in ("zh", "en"):
-        typer.echo("--lang must be zh or en", err=True)
-        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

