@@ -8,6 +8,7 @@ backend leaves in the database exactly what the learner saw, with how and why it
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -18,9 +19,12 @@ from sqlalchemy.orm import Session
 
 from dltutor import prompts
 from dltutor.config import Settings
+from dltutor.course.model import Course
 from dltutor.i18n import detect_lang
 from dltutor.llm.admission import Admission
 from dltutor.llm.backend import Backend
+from dltutor.llm.budget import PromptParts
+from dltutor.llm.client import Generation
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message, Reply
 from dltutor.store import repo
@@ -32,7 +36,8 @@ log = logging.getLogger("dltutor.chat")
 SAVE_EVERY_S = 1.0
 HISTORY_TURNS = 12
 
-Grounder = Callable[[str, str], tuple[str, list[str]]]  # (question, lang) -> (context, citations)
+# (question, lang) -> (course sections for the prompt, best first; their citation labels)
+Grounder = Callable[[str, str], tuple[list[str], list[str]]]
 
 
 @dataclass
@@ -45,15 +50,21 @@ class Turn:
     reply: Reply = field(default_factory=Reply)
     citations: list[str] = field(default_factory=list)
     queue_s: float = 0.0
+    generation: Generation | None = None
+
+    def kept_citations(self) -> list[str]:
+        """The citations of the course sections that were sent: fitting the prompt to the
+        model's window drops the lowest-ranked sections first, and with them their labels."""
+        fitted = self.generation.fitted if self.generation else None
+        dropped = fitted.grounding_dropped if fitted else 0
+        return self.citations[: len(self.citations) - dropped]
 
 
-def default_grounder() -> Grounder | None:
-    """Course search, when available: the top sections become context the answer cites."""
-    try:
-        from dltutor.course.answer import ground  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return ground  # type: ignore[no-any-return]
+def default_grounder() -> Grounder:
+    """Course search: the top sections become context the answer cites."""
+    from dltutor.course.answer import ground
+
+    return ground
 
 
 class Chat:
@@ -165,19 +176,29 @@ class Chat:
         lang: str | None = None,
         on_position: Callable[[int], None] | None = None,
         max_tokens: int | None = None,
-        prompt: list[Message] | None = None,
+        prompt: list[Message] | PromptParts | None = None,
     ) -> AsyncIterator[Delta]:
         """Stream the assistant's reply to the saved learner message of `turn` (or to an explicit
-        `prompt`, which the teaching loop builds for a move)."""
-        if self._client is None:
-            raise RuntimeError("no model: use the course-only answer (dltutor ask --llm none)")
+        `prompt`, which the teaching loop builds for a move).
+
+        A question in a language the model cannot write (Chinese, to the embedded English-only
+        model) is never sent to it: the course answers, in the learner's language."""
         # On the event loop, deliberately: ~4 ms of CPU-bound work (two primary-key reads, a
         # BM25 search). Moved to a thread it only fought the loop for the GIL, and
         # bench/web_streams.py at 200 chats measured no gain (+2.8 s against +2.2 s inline).
-        history, messages = self._prepare(turn, lang, prompt)
+        history, question, lang = self._question(turn, lang)
+        if prompt is None and not self.speaks(lang):
+            async for d in self._course_answer(turn, history, question, lang):
+                yield d
+            return
+        if self._client is None:
+            raise RuntimeError("no model: use the course-only answer (dltutor ask --llm none)")
+        if isinstance(prompt, list):
+            prompt = PromptParts.from_messages(prompt, lang)
+        messages = prompt or self._prompt(history, turn, question, lang)
         last_save = time.monotonic()
         gen = self._client.stream(messages, max_tokens=max_tokens)
-        turn.reply = gen.reply
+        turn.reply, turn.generation = gen.reply, gen
         try:
             async with self.admission.slot(str(_owner_id(history)), on_position) as waited:
                 turn.queue_s = waited
@@ -206,17 +227,68 @@ class Chat:
             raise
         await asyncio.to_thread(self._save, turn)
 
-    def _prepare(
-        self, turn: Turn, lang: str | None, prompt: list[Message] | None
-    ) -> tuple[list[StoredMessage], list[Message]]:
-        """The conversation so far and the messages to send for `turn`."""
+    def speaks(self, lang: str) -> bool:
+        """Whether the model can answer in `lang` (there is one, and it writes that language)."""
+        return self._client is not None and lang in self.backend.languages
+
+    def _question(self, turn: Turn, lang: str | None) -> tuple[list[StoredMessage], str, str]:
+        """The conversation so far, the learner's message `turn` answers, and its language."""
         with self.sessions() as db:
             history = repo.list_messages(
                 db, learner_id=_owner(db, turn), conversation_id=turn.conversation_id
             )
         question = next((m.content for m in history if m.id == turn.user_message_id), "")
-        lang = lang or detect_lang(question, "zh")
-        return history, prompt or self._prompt(history, turn, question, lang)
+        return history, question, lang or detect_lang(question, "zh")
+
+    async def _course_answer(
+        self, turn: Turn, history: list[StoredMessage], question: str, lang: str
+    ) -> AsyncIterator[Delta]:
+        """The course's own answer, quoted with citations, saved as the reply."""
+        from dltutor.course.answer import UNSPOKEN, answer_offline
+
+        ans = await asyncio.to_thread(answer_offline, question, lang, note=UNSPOKEN)
+        turn.citations = ans.citations
+        text = ans.text
+        check = self._prerequisite_check(_owner_id(history), ans.citations, lang, "prereq_offer")
+        if check:
+            text += "\n\n" + check
+        r = turn.reply
+        r.answer, r.status, r.finish_reason, r.model = text, "complete", "stop", "course"
+        r.first_token_s = r.total_s = 0.0
+        await asyncio.to_thread(self._save, turn, "course")
+        yield Delta("answer", text)
+
+    def _prerequisite_check(
+        self, learner_id: int, citations: list[str], lang: str, key: str
+    ) -> str:
+        """Before building on a prerequisite the learner has not shown (mastery below the
+        policy's SURE), check it: `key` says how (`prereq_offer`, said to the learner, or
+        `prereq_prompt`, told to the model), with the least-known one's check question. Empty
+        when the topic has none, or the learner has shown them all."""
+        from dltutor.learning.policy import SURE
+        from dltutor.tutor.record import load_record
+        from dltutor.tutor.texts import say
+
+        if not citations or learner_id <= 0:
+            return ""
+        course = _course()
+        topic = citations[0].strip("[]").split(" · ")[0]
+        if topic not in course:
+            return ""
+        with self.sessions() as db:
+            p = load_record(db, learner_id).mastery
+        unshown = sorted((r for r in course[topic].requires if p[r] < SURE), key=lambda r: p[r])
+        lesson = course[unshown[0]].lesson(lang) if unshown else None
+        if lesson is None or not lesson.check_questions:
+            return ""
+        return say(
+            key,
+            lang,
+            prereq=course.title(unshown[0], lang),
+            topic=course.title(topic, lang),
+            question=lesson.check_questions[0].question,
+            id=unshown[0],
+        )
 
     def _empty_reply(self, db: Session, conv: Conversation) -> StoredMessage:
         """The assistant message a stream will fill, saved before the model is asked."""
@@ -232,35 +304,45 @@ class Chat:
 
     def _prompt(
         self, history: list[StoredMessage], turn: Turn, question: str, lang: str
-    ) -> list[Message]:
-        system = prompts.load("tutor", lang)
+    ) -> PromptParts:
+        """The system prompt, the course sections, the recent conversation and the question:
+        kept apart, so that the client can fit them to the model's window by priority."""
+        grounding: list[str] = []
         if self.grounder:
             try:
-                context, turn.citations = self.grounder(question, lang)
+                grounding, turn.citations = self.grounder(question, lang)
             except Exception:  # search is an aid: a broken index must not stop the answer
                 log.exception("course grounding failed; answering without course context")
-                context = ""
-            if context:
-                system += "\n\n" + context
-        msgs = [Message("system", system)]
         earlier = [
-            m
+            Message("user" if m.role == "user" else "assistant", m.content)
             for m in history
             if m.id < turn.user_message_id and m.content and m.role in ("user", "assistant")
         ]
-        for m in earlier[-HISTORY_TURNS:]:
-            msgs.append(Message("user" if m.role == "user" else "assistant", m.content))
-        msgs.append(Message("user", question))
-        return msgs
+        system = prompts.load("tutor", lang)
+        check = self._prerequisite_check(_owner_id(history), turn.citations, lang, "prereq_prompt")
+        return PromptParts(
+            system=system + ("\n\n" + check if check else ""),
+            current=Message("user", question),
+            grounding=grounding,
+            history=earlier[-HISTORY_TURNS:],
+            lang=lang,
+        )
 
-    def _save(self, turn: Turn) -> None:
+    def _save(self, turn: Turn, source: str | None = None) -> None:
         with self.sessions() as db, db.begin():
             msg = db.get(StoredMessage, turn.assistant_message_id)
             if msg is None:
                 return
             repo.apply_reply(msg, turn.reply, backend=self.backend.name, queue_s=turn.queue_s)
-            if turn.citations:
-                msg.meta = {**(msg.meta or {}), "citations": turn.citations}
+            if source:
+                msg.meta = {**(msg.meta or {}), "source": source}
+            if turn.kept_citations():
+                msg.meta = {**(msg.meta or {}), "citations": turn.kept_citations()}
+
+
+@functools.cache
+def _course() -> Course:
+    return Course.load()
 
 
 def _owner(db: Session, turn: Turn) -> int:

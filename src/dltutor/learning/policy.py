@@ -10,8 +10,12 @@ free text; the caller records outcomes with `record_outcome` (mastery) and the r
 before calling `decide` again. Rules:
 
 - Before building on a prerequisite whose mastery is low or uncertain (P < 0.7) the tutor probes
-  it with a question; if the probe shows it missing (P < 0.4 after the answer), the tutor takes a
-  detour to teach it, then comes back.
+  it with a question. If the probe shows it missing (P < 0.4 after the answer), the tutor recaps
+  its key idea in a few sentences with one simpler check question, then goes on with the topic:
+  the learner's goal stays in sight. Only when the recap's check fails too does the tutor take a
+  detour to teach the prerequisite fully, and then comes back; detours go one level deep (a
+  detour teaches its topic without probing that topic's own prerequisites), so "I don't know"
+  three times never walks the learner down to the first topic of the course.
 - Explanations are deep for a learner who does not know the topic (P < 0.3), shallow for one who
   mostly does (P > 0.7); a failed check question brings a deeper re-explanation (at most twice).
 - A request for an exercise's solution gets the next hint, not the solution — unless the learner
@@ -41,8 +45,11 @@ MAX_EXPLANATIONS = 2
 SOLUTION_AFTER_FAILS = 3
 DEFAULT_HINTS = 3  # each exercise has a ladder of at least three hints (exercises.md)
 
+MAX_DETOUR_DEPTH = 1  # detours into prerequisites, nested at most this deep
+
 MoveKind = Literal[
     "probe_prerequisite",
+    "recap_prerequisite",
     "explain",
     "ask_check_question",
     "give_hint",
@@ -86,8 +93,8 @@ class LoopState:
 
     topic: str
     step: Step = Step.PREREQUISITES
-    awaiting: Literal["probe", "check", "exercise"] | None = None  # what the learner answers
-    awaiting_topic: str | None = None  # the prerequisite being probed
+    awaiting: Literal["probe", "recap", "check", "exercise"] | None = None  # what is answered
+    awaiting_topic: str | None = None  # the prerequisite being probed or recapped
     probed: list[str] = field(default_factory=list)  # this session, detours included
     detoured: list[str] = field(default_factory=list)
     return_to: list[str] = field(default_factory=list)  # topics to resume after a detour
@@ -161,7 +168,9 @@ def record_outcome(
     """Update mastery from the answer to what the state awaits ("I don't know" scores 0)."""
     if intent == Intent.DONT_KNOW and score is None and state.awaiting in ("probe", "check"):
         score = 0.0
-    if state.awaiting == "probe" and score is not None and state.awaiting_topic:
+    if intent == Intent.DONT_KNOW and score is None and state.awaiting == "recap":
+        score = 0.0
+    if state.awaiting in ("probe", "recap") and score is not None and state.awaiting_topic:
         mastery.judged(course, state.awaiting_topic, score)
     elif state.awaiting == "check" and score is not None:
         mastery.judged(course, state.topic, score)
@@ -226,19 +235,27 @@ def decide(
 
 
 def _prerequisites(c: _Context, s: LoopState) -> tuple[Move, LoopState]:
-    if s.awaiting == "probe":
-        probed = s.awaiting_topic
+    if s.awaiting in ("probe", "recap"):
+        asked, was = s.awaiting_topic, s.awaiting
         s.awaiting, s.awaiting_topic = None, None
-        if probed and c.p(probed) < MISSING and probed not in s.detoured:
-            detour = LoopState(
-                probed,
-                probed=s.probed,
-                detoured=[*s.detoured, probed],
-                return_to=[*s.return_to, s.topic],
-            )
-            # a new topic: this message is used up, and exercises given were the old topic's
-            move, after = _prerequisites(replace(_fresh(c), exercises=None), detour)
-            return replace(move, payload={**move.payload, "detour_from": s.topic}), after
+        if asked and c.p(asked) < MISSING:
+            if was == "probe":  # missing: its key idea, briefly, and one simpler check
+                s.awaiting, s.awaiting_topic = "recap", asked
+                payload = {"prerequisite": asked, "mastery": round(c.p(asked), 3)}
+                return Move("recap_prerequisite", s.topic, depth_for(c.p(asked)), payload), s
+            if asked not in s.detoured and len(s.return_to) < MAX_DETOUR_DEPTH:
+                # the recap did not do it either: teach the prerequisite, then come back
+                detour = LoopState(
+                    asked,
+                    probed=s.probed,
+                    detoured=[*s.detoured, asked],
+                    return_to=[*s.return_to, s.topic],
+                )
+                # a new topic: this message is used up, and exercises given were the old topic's
+                move, after = _prerequisites(replace(_fresh(c), exercises=None), detour)
+                return replace(move, payload={**move.payload, "detour_from": s.topic}), after
+    if len(s.return_to) >= MAX_DETOUR_DEPTH:
+        return _explain(c, s)  # in a detour as deep as allowed: no probing further down
     for r in sorted(c.course[s.topic].requires, key=c.p):
         if r not in s.probed and c.p(r) < SURE:
             s.probed = [*s.probed, r]

@@ -10,6 +10,16 @@ from dltutor.llm.client import LLMClient
 from dltutor.llm.engine import EmbeddedEngine
 from dltutor.llm.presets import PRESETS
 
+# llama.cpp's sampling fields for the embedded model: a 135M model falls into loops ("the
+# gradient is the gradient is …"); penalising recent tokens (repeat_penalty over the last 64)
+# and frequent ones stops most of them (bench/repetition_bench.py).
+EMBEDDED_SAMPLING: dict[str, Any] = {
+    "repeat_penalty": 1.15,
+    "repeat_last_n": 128,
+    "frequency_penalty": 0.3,
+    "presence_penalty": 0.2,
+}
+
 
 class NoModel(RuntimeError):
     """Raised when a model is asked for but the backend is "none" (course-only mode)."""
@@ -23,6 +33,13 @@ class Backend:
     model: str | None = None
     engine: EmbeddedEngine | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    window: int | None = None  # a preset's documented context window
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the model can answer in: the embedded SmolLM2-135M is English-only
+        (its Chinese is not usable), so Chinese learners are answered from the course."""
+        return ("en",) if self.embedded else ("zh", "en")
 
     @property
     def embedded(self) -> bool:
@@ -45,7 +62,13 @@ class Backend:
             "retries": settings.retries,
             "max_tokens": settings.max_tokens,
             "temperature": settings.temperature,
+            "context_window": settings.context_window,
+            "preset_window": self.window,
         }
+        if self.embedded:
+            kw["max_tokens"] = min(settings.max_tokens, settings.engine_max_tokens)
+            kw["sampling"] = EMBEDDED_SAMPLING
+            kw["repeat_copies"] = 3
         kw.update(overrides)
         return LLMClient(self.base_url, **kw)
 
@@ -76,7 +99,13 @@ def resolve_backend(settings: Settings, override: str | None = None) -> Backend:
         )
     api_key = settings.api_key or (preset.api_key if preset else "") or "not-needed"
     model = settings.model or (preset.model if preset else None)
-    return Backend(name if (preset or name != "embedded") else "custom", base_url, api_key, model)
+    return Backend(
+        name if (preset or name != "embedded") else "custom",
+        base_url,
+        api_key,
+        model,
+        window=preset.context_window if preset else None,
+    )
 
 
 def open_backend(settings: Settings, override: str | None = None) -> Backend:

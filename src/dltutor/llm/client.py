@@ -12,6 +12,11 @@ Failure policy, because the seed load test shows what happens without one:
 - a stream that ends without a finish reason is an error ("interrupted", or "empty" when
   nothing arrived) — llama-cpp-python's server, for one, ends streams this way under load.
 Every failure raises `LLMError` carrying the partial `Reply`.
+
+And every request fits the model's window before it is sent (budget.py, window.py): the window
+is asked of the server once per client, prompts are trimmed by priority, and one that cannot fit
+is refused here, in the learner's language, rather than by the server in English (or, by Ollama,
+silently cut from the front).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -30,9 +36,19 @@ try:  # openai>=3 is built on httpx2; older releases on httpx. Use the same one 
 except ImportError:  # pragma: no cover
     import httpx  # type: ignore[no-redef]
 
+from dltutor.llm import window as windows
+from dltutor.llm.budget import Counter, DoesNotFit, Fit, PromptParts, fit
 from dltutor.llm.errors import LLMError
+from dltutor.llm.repetition import loop_at
 from dltutor.llm.thinking import ThinkSplitter, reasoning_of
 from dltutor.llm.types import Delta, Message, Reply
+
+log = logging.getLogger("dltutor.llm")
+_SDK_FIELDS = frozenset(
+    {"model", "messages", "stream", "max_tokens", "temperature", "stream_options"}
+    | {"frequency_penalty", "presence_penalty"}
+)
+LOOP_CHECK_EVERY = 32  # characters of answer between two looks for a repetition loop
 
 
 class LLMClient:
@@ -52,6 +68,11 @@ class LLMClient:
         max_tokens: int = 1024,
         temperature: float = 0.3,
         max_connections: int | None = None,
+        context_window: int | None = None,
+        preset_window: int | None = None,
+        fit_to_window: bool = True,
+        sampling: dict[str, Any] | None = None,
+        repeat_copies: int = 6,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.backend = backend
@@ -63,6 +84,19 @@ class LLMClient:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.send_stream_options = True
+        # The window is asked of the server on first use (see window.py); a load generator
+        # measuring the server turns fitting off, so that it sends exactly what it is told to.
+        self.fit_to_window = fit_to_window
+        self._window_setting, self._preset_window = context_window, preset_window
+        self._window: windows.Window | None = None
+        self._counter: Counter | None = None
+        self._window_lock = asyncio.Lock()
+        # Extra sampling fields for every request (the embedded model's repetition penalties).
+        self.sampling = dict(sampling or {})
+        # A reply whose tail is this many copies of one piece is a loop: the stream is stopped
+        # there (repetition.py). Six for capable models (a table or code may repeat a line a few
+        # times); the embedded one gets three.
+        self.repeat_copies = repeat_copies
         # Our own timers govern reads; httpx only bounds connecting and writing.
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(None, connect=connect_timeout, write=30.0),
@@ -109,10 +143,55 @@ class LLMClient:
             self.model = models[0]
         return self.model
 
+    async def window(self) -> windows.Window:
+        """The model's context window per request, asked of the server once."""
+        async with self._window_lock:
+            if self._window is None:
+                model = await self.resolve_model()
+                self._window = await windows.discover(
+                    self._http,
+                    self.base_url,
+                    backend=self.backend,
+                    model=model,
+                    setting=self._window_setting,
+                    preset_window=self._preset_window,
+                )
+                self._counter = windows.counter_for(self._http, self.base_url, self._window, model)
+                log.info(
+                    "model window: %d tokens (%s); counted by %s",
+                    self._window.tokens,
+                    self._window.source,
+                    self._window.tokenizer or "estimate",
+                )
+            return self._window
+
+    async def fit(self, parts: PromptParts, answer_tokens: int) -> Fit:
+        """`parts` trimmed to the window with `answer_tokens` reserved; LLMError
+        ("context_overflow") when even the untrimmable parts do not fit."""
+        w = await self.window()
+        assert self._counter is not None
+        counted_by = getattr(self._counter, "by", "estimate")
+        try:
+            return await fit(
+                parts,
+                window=w.tokens,
+                answer_tokens=answer_tokens,
+                count=self._counter,
+                counted_by=counted_by,
+            )
+        except DoesNotFit as e:
+            raise LLMError(
+                "context_overflow",
+                backend=self.backend,
+                needed=e.needed,
+                window=e.window,
+                answer=e.answer_tokens,
+            ) from e
+
     # ---- chat ---------------------------------------------------------------------------
     def stream(
         self,
-        messages: list[Message],
+        messages: list[Message] | PromptParts,
         *,
         max_tokens: int | None = None,
         temperature: float | None = None,
@@ -141,7 +220,12 @@ class LLMClient:
         attempt = 0
         while True:
             kwargs = gen.request_body(model)
-            ctx = self._api.chat.completions.with_streaming_response.create(**kwargs)
+            # the SDK takes its own fields as arguments and refuses others (llama.cpp's
+            # repeat_penalty, Ollama's options): those go in extra_body
+            extra = {k: kwargs.pop(k) for k in list(kwargs) if k not in _SDK_FIELDS}
+            ctx = self._api.chat.completions.with_streaming_response.create(
+                **kwargs, extra_body=extra or None
+            )
             try:
                 response = await asyncio.wait_for(ctx.__aenter__(), gen.time_left_for_first_token())
                 gen.reply.headers_s = time.monotonic() - gen.reply.started_at
@@ -205,13 +289,23 @@ class Generation:
     """One streamed reply: `async for delta in gen` yields Delta pieces; `gen.reply` fills in."""
 
     def __init__(
-        self, client: LLMClient, messages: list[Message], max_tokens: int, temperature: float
+        self,
+        client: LLMClient,
+        messages: list[Message] | PromptParts,
+        max_tokens: int,
+        temperature: float,
     ) -> None:
         self.client = client
-        self.messages = messages
+        # What to send, after fitting: a plain list is fitted too (its history may be trimmed,
+        # its system prompt and last message never), so no caller can exceed the window.
+        self.parts = (
+            messages if isinstance(messages, PromptParts) else PromptParts.from_messages(messages)
+        )
+        self.messages = self.parts.messages()
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.reply = Reply()
+        self.fitted: Fit | None = None
 
     def request_body(self, model: str) -> dict[str, Any]:
         """The chat request's JSON body (usage asked for unless the server refused it)."""
@@ -221,7 +315,11 @@ class Generation:
             "stream": True,
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
+            **self.client.sampling,
         }
+        w = self.client._window
+        if w is not None and w.ollama_num_ctx:
+            body["options"] = {"num_ctx": w.ollama_num_ctx}
         if self.client.send_stream_options:
             body["stream_options"] = {"include_usage": True}
         return body
@@ -238,6 +336,10 @@ class Generation:
         r = self.reply
         r.started_at = time.monotonic()
         try:
+            if self.client.fit_to_window:
+                self.fitted = await self.client.fit(self.parts, self.max_tokens)
+                self.messages = self.fitted.messages
+                r.started_at = time.monotonic()  # timings start when the request is sent
             async for d in self._stream():
                 yield d
         except LLMError as e:
@@ -247,14 +349,14 @@ class Generation:
             raise
         # a path that timestamps bytes on arrival has set it already (wire.py)
         r.total_s = r.total_s or time.monotonic() - r.started_at
-        r.status = "truncated" if r.finish_reason == "length" else "complete"
+        r.status = "truncated" if r.finish_reason in ("length", "repetition") else "complete"
 
     async def _stream(self) -> AsyncIterator[Delta]:
         c, r = self.client, self.reply
         ctx, response = await c._open(self)
         it = _sse_chunks(response, c.backend).__aiter__()
         splitter = ThinkSplitter()
-        chunks = 0
+        chunks = checked = 0
         loop = asyncio.get_running_loop()
         try:
             # One timer for the whole stream, armed only while waiting on the server (never while
@@ -277,6 +379,11 @@ class Generation:
                     for d in pieces:
                         note(r, d, time.monotonic())
                         yield d
+                    if len(r.answer) >= checked + LOOP_CHECK_EVERY:
+                        checked = len(r.answer)
+                        if loop_at(r.answer, c.repeat_copies) is not None:
+                            r.finish_reason = "repetition"  # closing the response stops the model
+                            break
             for d in splitter.flush():
                 note(r, d, time.monotonic())
                 yield d

@@ -60,7 +60,8 @@ class EmbeddedEngine:
         p.model.path = str(model_path(s))
         p.model_alias = {MODEL_ALIAS}  # a set of names in xllamacpp
         p.n_parallel = s.engine_slots
-        p.n_ctx = s.engine_ctx  # shared by the slots: each gets n_ctx / n_parallel
+        p.n_ctx = s.engine_slot_ctx * s.engine_slots
+        # (llama.cpp splits n_ctx evenly: each slot gets n_ctx / n_parallel)
         p.cpuparams.n_threads = s.engine_threads
         p.cpuparams_batch.n_threads = s.engine_threads
         p.hostnames = ["127.0.0.1"]

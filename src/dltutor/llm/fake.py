@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -48,8 +49,17 @@ class FakeLLMServer:
         default_tokens: int = 16,
         host: str = "127.0.0.1",
         port: int = 0,
+        window: int | None = None,
+        style: str = "openai",
     ) -> None:
         self.models = models or ["fake-model"]
+        # A context window enforced the way each kind of server does (see `_over_window`), and
+        # the endpoints it tells it by: "llamacpp" (/props, /tokenize), "vllm" (/v1/models
+        # max_model_len, /tokenize), "ollama" (/api/show; an overlong prompt is cut from the
+        # front, silently), "openai" (says nothing, refuses like vLLM).
+        self.window, self.style = window, style
+        self.prompt_tokens: list[int] = []  # counted per chat request, by `fake_tokens`
+        self.overflows = 0  # requests that exceeded the window (refused, or cut by "ollama")
         self.first_token_delay = first_token_delay
         self.token_delay = token_delay
         self.default_tokens = default_tokens
@@ -140,8 +150,15 @@ class FakeLLMServer:
         if method == "GET" and path in ("/health", "/v1/health"):
             return await _send_json(w, 200, {"status": "ok"})
         if method == "GET" and path == "/v1/models":
-            data = [{"id": m, "object": "model", "owned_by": "fake"} for m in self.models]
+            data: list[dict[str, Any]] = [
+                {"id": m, "object": "model", "owned_by": "fake"} for m in self.models
+            ]
+            if self.style == "vllm" and self.window:
+                data = [d | {"max_model_len": self.window} for d in data]
             return await _send_json(w, 200, {"object": "list", "data": data})
+        told = self._window_routes(method, path, body)
+        if told is not None:
+            return await _send_json(w, *told)
         if method == "POST" and path == "/v1/chat/completions":
             req = json.loads(body or b"{}")
             with self._lock:
@@ -159,10 +176,52 @@ class FakeLLMServer:
                 return await _send_json(
                     w, script.status, {"error": {"message": script.error_message}}
                 )
+            refusal = self._over_window(req)
+            if refusal:
+                return await _send_json(w, 400, {"error": {"message": refusal}})
             if req.get("stream"):
                 return await self._stream(req, script, w)
             return await self._whole(req, script, w)
         return await _send_json(w, 404, {"error": {"message": f"no route {method} {path}"}})
+
+    def _window_routes(self, method: str, path: str, body: bytes) -> tuple[int, Any] | None:
+        """The endpoints a server of this `style` tells its window and counts tokens by."""
+        if not self.window:
+            return None
+        req = json.loads(body or b"{}") if method == "POST" else {}
+        if self.style == "llamacpp" and (method, path) == ("GET", "/props"):
+            return 200, {"default_generation_settings": {"n_ctx": self.window}, "total_slots": 1}
+        if self.style in ("llamacpp", "vllm") and (method, path) == ("POST", "/tokenize"):
+            n = fake_tokens(str(req.get("content", req.get("prompt", ""))))
+            if self.style == "vllm":
+                return 200, {"count": n, "max_model_len": self.window, "tokens": [0] * n}
+            return 200, {"tokens": [0] * n}
+        if self.style == "ollama" and (method, path) == ("POST", "/api/show"):
+            info = {"llama.context_length": self.window * 4}  # trained longer than it runs
+            return 200, {"model_info": info, "parameters": f"num_ctx {self.window}"}
+        if self.style == "ollama" and (method, path) == ("GET", "/api/ps"):
+            return 200, {"models": []}
+        return None
+
+    def _over_window(self, req: dict[str, Any]) -> str | None:
+        """Why a request does not fit the window, as the server would say it; None if it fits.
+        llama.cpp counts the prompt alone (it stops generating at the window's end); vLLM and
+        cloud APIs count the prompt and max_tokens; Ollama cuts the prompt's beginning (the
+        system prompt first) and answers anyway, which is counted in `overflows`."""
+        msgs = req.get("messages") or []
+        n = sum(fake_tokens(str(m.get("content", ""))) + 4 for m in msgs) + 3
+        self.prompt_tokens.append(n)
+        if not self.window:
+            return None
+        asked = n if self.style in ("llamacpp", "ollama") else n + int(req.get("max_tokens") or 0)
+        if asked <= self.window:
+            return None
+        self.overflows += 1
+        if self.style == "ollama":
+            return None
+        if self.style == "llamacpp":
+            return f"request ({n} tokens) exceeds the available context size ({self.window} tokens)"
+        return f"This model's maximum context length is {self.window} tokens. However, you requested {asked} tokens."
 
     def _content(self, req: dict[str, Any], script: Script) -> tuple[list[str], str | None]:
         if script.chunks is not None:
@@ -261,6 +320,17 @@ class FakeLLMServer:
             return True
         finally:
             self.active -= 1
+
+
+_PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z]+|\d|[^\sA-Za-z\d]")
+
+
+def fake_tokens(text: str) -> int:
+    """The fake server's tokenizer: one token per CJK character, digit and symbol, and one per
+    four letters of a word, like a typical BPE vocabulary."""
+    return sum(
+        (len(p) + 3) // 4 if p.isascii() and p.isalpha() else 1 for p in _PIECE.findall(text)
+    )
 
 
 def _usage(req: dict[str, Any], completion: int, reasoning: int) -> dict[str, Any]:

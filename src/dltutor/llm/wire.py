@@ -188,6 +188,9 @@ class WireClient(LLMClient):
     generation: type[Generation]  # WireGeneration, bound below
 
     def __init__(self, base_url: str, **kw: Any) -> None:
+        # A load generator sends what it is told to: no fitting to the window (which would also
+        # add token-counting requests to the load being measured).
+        kw.setdefault("fit_to_window", False)
         super().__init__(base_url, **kw)
         url = urlsplit(self.base_url)
         self._tls = url.scheme == "https"

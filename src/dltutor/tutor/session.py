@@ -19,7 +19,10 @@ from typing import Any
 from dltutor import prompts
 from dltutor.chat import Chat
 from dltutor.course.model import Course
+from dltutor.i18n import detect_lang
 from dltutor.learning.policy import Intent, LoopState, Move, classify, decide
+from dltutor.llm.budget import PromptParts
+from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message
 from dltutor.store import repo
 from dltutor.tutor import record
@@ -28,6 +31,7 @@ from dltutor.tutor.texts import say
 
 WAITS = {
     "probe_prerequisite",
+    "recap_prerequisite",
     "ask_check_question",
     "give_exercise",
     "give_hint",
@@ -36,6 +40,10 @@ WAITS = {
     "review",
 }
 MAX_MOVES_PER_TURN = 4
+# How much of a lesson section the course-text explanation shows at once (characters; Chinese
+# says more per character), and how much of a prerequisite's analogy a recap quotes.
+SECTION_CHARS = {"zh": 700, "en": 1400}
+RECAP_CHARS = {"zh": 300, "en": 600}
 _CODE = re.compile(r"```(?:python|py)?\s*\n(.*?)```", re.S)
 
 
@@ -100,6 +108,8 @@ class Teacher:
         self.last = result = TurnResult()
         st = self._state(learner_id, conversation_id)
         loop, lang, asked = LoopState.from_dict(st["loop"]), st.get("lang", "zh"), st.get("asked")
+        if text is not None:  # the answer's language follows the learner's message
+            lang = detect_lang(text, lang)
         intent: Intent | None = None
         score: float | None = None
         passed: bool | None = None
@@ -122,16 +132,16 @@ class Teacher:
             else:
                 intent = classify(text)
                 if asked and intent in (Intent.ANSWER, Intent.DONT_KNOW):
-                    j = await self._judge(
-                        learner_id, asked, text if intent == Intent.ANSWER else "", lang
-                    )
+                    dont_know = intent == Intent.DONT_KNOW
+                    j = await self._judge(learner_id, asked, "" if dont_know else text, lang)
                     result.judgement = j
-                    async for d in self._say(
-                        learner_id,
-                        conversation_id,
-                        result,
-                        say("feedback", lang, score=j.score, feedback=j.feedback),
-                    ):
+                    # "I don't know" is met with encouragement and the key point, never a score
+                    said = (
+                        self._dont_know(asked, lang)
+                        if dont_know
+                        else say("feedback", lang, score=j.score, feedback=j.feedback)
+                    )
+                    async for d in self._say(learner_id, conversation_id, result, said):
                         yield d
                     if asked["kind"] == "review":
                         intent, asked = Intent.CONTINUE, None
@@ -180,6 +190,18 @@ class Teacher:
                 question=q,
             )
             result.asked = {"kind": "probe", "topic": pre, "question": q, "rubric": rubric}
+        elif move.kind == "recap_prerequisite":
+            pre = p["prerequisite"]
+            q, rubric = self._question(pre, lang, 1)  # not the probe's question: a simpler one
+            text = say(
+                "recap",
+                lang,
+                prereq=c.title(pre, lang),
+                topic=c.title(move.topic, lang),
+                idea=self._key_idea(pre, lang),
+                question=q,
+            )
+            result.asked = {"kind": "recap", "topic": pre, "question": q, "rubric": rubric}
         elif move.kind == "ask_check_question":
             q, rubric = self._question(move.topic, lang, int(p.get("index", 0)))
             text = say("check_again" if p.get("repeat") else "check", lang, question=q)
@@ -254,19 +276,11 @@ class Teacher:
         self, move: Move, learner_id: int, conv: int, lang: str, result: TurnResult
     ) -> AsyncIterator[Delta]:
         topic = self.course[move.topic]
-        lesson = topic.lessons.get(lang) or next(iter(topic.lessons.values()), None)
-        sections = (
-            [lesson.sections.get(k, "") for k in ("intuition", "idea", "example")] if lesson else []
-        )
-        if self.client is None or lesson is None:
-            body = say("no_model_explain", lang) + "\n\n" + "\n\n".join(s for s in sections if s)
-            async for d in self._say(
-                learner_id,
-                conv,
-                result,
-                body,
-                {"move": "explain", "citations": [f"{topic.id} · lesson"]},
-            ):
+        lesson = topic.lesson(lang)
+        cite = [f"{topic.id} · lesson"]
+        if lesson is None or not self.chat.speaks(lang):
+            key = "unspoken_explain" if self.client is not None else "no_model_explain"
+            async for d in self._explain_from_course(move, learner_id, conv, lang, result, key):
                 yield d
             return
         focus = ""
@@ -279,41 +293,131 @@ class Teacher:
             depth_hint=say(f"depth.{move.depth}", lang),
             focus=focus,
             topic=move.topic,
-            lesson="\n\n".join(sections)[:6000],
         )
-        msgs = [Message("system", prompts.load("tutor", lang)), Message("user", ask)]
+        # The lesson goes in as course material, its sections in the order they teach, so that
+        # fitting the model's window keeps the analogy and the idea before the worked example.
+        sections = [lesson.sections.get(k, "") for k in ("intuition", "idea", "example")]
+        parts = PromptParts(
+            system=prompts.load("tutor", lang),
+            current=Message("user", ask),
+            grounding=[f"[{topic.id} · lesson]\n{s}" for s in sections if s],
+            lang=lang,
+        )
         turn = self.chat.open_reply(learner_id=learner_id, conversation_id=conv)
-        turn.citations = [f"{topic.id} · lesson"]
+        turn.citations = cite
         result.message_ids.append(turn.assistant_message_id)
-        async for d in self.chat.send(turn, lang=lang, prompt=msgs, on_position=self.on_position):
-            yield d
+        try:
+            async for d in self.chat.send(
+                turn, lang=lang, prompt=parts, on_position=self.on_position
+            ):
+                yield d
+        except LLMError as e:  # the loop never stalls on the model: the course explains
+            if turn.reply.answer:
+                raise
+            error = e.message(lang)
+            async for d in self._explain_from_course(
+                move, learner_id, conv, lang, result, "model_failed_explain", error=error
+            ):
+                yield d
+            return
         yield Delta("answer", "\n\n")
+
+    async def _explain_from_course(
+        self,
+        move: Move,
+        learner_id: int,
+        conv: int,
+        lang: str,
+        result: TurnResult,
+        note: str,
+        **kw: object,
+    ) -> AsyncIterator[Delta]:
+        """The lesson's own words, one section per explanation (the analogy first, then the
+        idea, then the worked example), each followed by the policy's check question: never
+        the whole lesson in one message."""
+        topic = self.course[move.topic]
+        lesson = topic.lesson(lang)
+        keys = [k for k in ("intuition", "idea", "example") if lesson and lesson.sections.get(k)]
+        if lesson is None or not keys:
+            body = say("no_lesson", lang, title=self.course.title(topic.id, lang))
+        else:
+            attempt = int(move.payload.get("attempt", 1))
+            key = keys[min(attempt, len(keys)) - 1]
+            from dltutor.course.answer import excerpt
+            from dltutor.course.model import SECTIONS
+
+            body = say(
+                "section",
+                lang,
+                title=self.course.title(topic.id, lang),
+                section=SECTIONS[key][lesson.lang],
+                body=excerpt(lesson.sections[key], SECTION_CHARS[lesson.lang]),
+                id=topic.id,
+            )
+        async for d in self._say(
+            learner_id,
+            conv,
+            result,
+            say(note, lang, **kw) + "\n\n" + body,
+            {"move": "explain", "citations": [f"{topic.id} · lesson"]},
+        ):
+            yield d
 
     async def _answer(
         self, learner_id: int, conv: int, lang: str, result: TurnResult
     ) -> AsyncIterator[Delta]:
         if self.client is None:
-            from dltutor.course.answer import answer_offline
-
-            with self.chat.sessions() as db:
-                msgs = repo.list_messages(db, learner_id=learner_id, conversation_id=conv)
-            question = next((m.content for m in reversed(msgs) if m.role == "user"), "")
-            async for d in self._say(learner_id, conv, result, answer_offline(question, lang).text):
+            async for d in self._say(
+                learner_id, conv, result, self._course_answer(learner_id, conv, lang)
+            ):
                 yield d
             return
         turn = self.chat.open_reply(learner_id=learner_id, conversation_id=conv)
         result.message_ids.append(turn.assistant_message_id)
-        async for d in self.chat.send(turn, lang=lang, on_position=self.on_position):
-            yield d
+        try:
+            async for d in self.chat.send(turn, lang=lang, on_position=self.on_position):
+                yield d
+        except LLMError as e:  # the loop goes on: the course answers what the model did not
+            if turn.reply.answer:
+                raise
+            text = say("model_failed_answer", lang, error=e.message(lang))
+            text += "\n\n" + self._course_answer(learner_id, conv, lang)
+            async for d in self._say(learner_id, conv, result, text):
+                yield d
+            return
         yield Delta("answer", "\n\n")
+
+    def _course_answer(self, learner_id: int, conv: int, lang: str) -> str:
+        """What the course says to the learner's latest question."""
+        from dltutor.course.answer import answer_offline
+
+        with self.chat.sessions() as db:
+            msgs = repo.list_messages(db, learner_id=learner_id, conversation_id=conv)
+        question = next((m.content for m in reversed(msgs) if m.role == "user"), "")
+        return answer_offline(question, lang).text
+
+    def _key_idea(self, topic: str, lang: str) -> str:
+        """A topic's key idea in a few sentences: the start of its lesson's analogy."""
+        from dltutor.course.answer import excerpt
+
+        lesson = self.course[topic].lesson(lang)
+        body = lesson.sections.get("intuition") or lesson.sections.get("idea", "") if lesson else ""
+        return excerpt(body, RECAP_CHARS[lang]) if body else self.course.title(topic, lang)
+
+    def _dont_know(self, asked: dict[str, Any], lang: str) -> str:
+        """Encouragement; for a check question also its key point (a probe's prerequisite gets
+        its recap next, so the key point would come twice)."""
+        if asked["kind"] in ("probe", "recap") or not asked.get("rubric"):
+            return say("dont_know_probe", lang)
+        return say("dont_know_check", lang, point=asked["rubric"])
 
     # ---- judging and grading ----------------------------------------------------------------
     async def _judge(
         self, learner_id: int, asked: dict[str, Any], answer: str, lang: str
     ) -> Judgement:
-        j = await judge(
-            self.client if answer else None, asked["question"], asked["rubric"], answer, lang
-        )
+        # a model that cannot read the language would only invent a score: judge by the rubric
+        model = self.client if answer and self.chat.speaks(lang) else None
+        j = await judge(model, asked["question"], asked["rubric"], answer, lang)
         with self.chat.sessions() as db, db.begin():
             record.apply_judgement(
                 db,
@@ -351,7 +455,7 @@ class Teacher:
     def _question(self, topic: str, lang: str, index: int) -> tuple[str, str]:
         """A check question of the topic's lesson (falling back to a quiz question)."""
         t = self.course[topic]
-        lesson = t.lessons.get(lang) or next(iter(t.lessons.values()), None)
+        lesson = t.lesson(lang)
         if lesson and lesson.check_questions:
             q = lesson.check_questions[index % len(lesson.check_questions)]
             return q.question, q.rubric

@@ -9,6 +9,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Before we build on **{prereq}**, a quick check of what it rests on:\n\n**{question}**",
         "zh": "在讲 **{topic}** 之前，先确认一下它依赖的前置知识 **{prereq}**：\n\n**{question}**",
     },
+    "prereq_offer": {
+        "en": "This builds on **{prereq}**, which you have not shown here yet. A quick check before "
+        "we go further: **{question}** (Answer it here, or study it with the tutor: `dltutor learn {id}`.)",
+        "zh": "这部分建立在 **{prereq}** 之上，你在这里还没有练过它。继续之前先快速检查一下："
+        "**{question}**（可以直接在这里回答，或和导师一起学这一课：`dltutor learn {id}`。）",
+    },
+    "prereq_prompt": {
+        "en": "The learner has not yet shown {prereq}, which {topic} builds on. If your answer "
+        "builds on it, begin with one short question to check it (for example: {question}) "
+        "or offer a quick recap, then answer.",
+        "zh": "学习者还没有表现出掌握 {prereq}（{topic} 以它为基础）。如果你的回答要用到它，"
+        "先用一个简短的问题检查一下（例如：{question}），或提出先帮他快速复习，然后再回答。",
+    },
     "detour": {
         "en": "It looks like **{prereq}** needs some work first, so let's take it now and come back to **{topic}** afterwards.",
         "zh": "看起来 **{prereq}** 还需要先补一补，我们先学它，之后再回到 **{topic}**。",
@@ -60,8 +73,40 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "🔁 该复习 **{title}** 了（今天到期）：**{question}**",
     },
     "no_model_explain": {
-        "en": "*(No language model is configured, so here is the lesson itself.)*",
-        "zh": "*（未配置语言模型，以下直接给出课程内容。）*",
+        "en": "*(No language model is configured, so here is the lesson itself, one part at a time.)*",
+        "zh": "*（未配置语言模型，下面直接用课程原文讲解，一次一部分。）*",
+    },
+    "unspoken_explain": {
+        "en": "*(The configured model cannot write English well enough; here is the lesson itself, one part at a time.)*",
+        "zh": "*（内置的小模型只会英文，下面直接用课程原文讲解，一次一部分。）*",
+    },
+    "model_failed_explain": {
+        "en": "*(The model did not answer ({error}); here is the lesson itself instead.)*",
+        "zh": "*（模型没有回应（{error}），下面改用课程原文讲解。）*",
+    },
+    "model_failed_answer": {
+        "en": "*(The model did not answer ({error}); here is what the course says.)*",
+        "zh": "*（模型没有回应（{error}），下面是课程里的相关内容。）*",
+    },
+    "no_lesson": {
+        "en": "The lesson for **{title}** is not written yet; ask me about it, or look it up in the reading list.",
+        "zh": "**{title}** 的课程还没有写好；可以直接问我，或查看延伸阅读。",
+    },
+    "section": {
+        "en": "**{title} · {section}**\n\n{body}\n\n*(Full lesson: `dltutor lesson {id}`.)*",
+        "zh": "**{title} · {section}**\n\n{body}\n\n*（完整课程：`dltutor lesson {id}`。）*",
+    },
+    "dont_know_probe": {
+        "en": "No problem — that is exactly what we are here for. Let's fill it in now.",
+        "zh": "没关系，不知道正说明这里值得补一补。我们现在就把它弄清楚。",
+    },
+    "dont_know_check": {
+        "en": "That's fine — not knowing yet is where learning starts. The key point is: {point}",
+        "zh": "没关系，还不知道正是学习的起点。这道题的关键是：{point}",
+    },
+    "recap": {
+        "en": "A quick recap of **{prereq}**, which **{topic}** rests on:\n\n{idea}\n\nNow a simpler question: **{question}**",
+        "zh": "先快速回顾一下 **{topic}** 所依赖的 **{prereq}**：\n\n{idea}\n\n来一个更简单的问题：**{question}**",
     },
     "depth.shallow": {"en": "brief: the learner mostly knows it", "zh": "简要：学习者基本掌握"},
     "depth.normal": {"en": "standard", "zh": "标准"},

@@ -22,6 +22,7 @@ from typing import Any
 from dltutor.course.answer import EXPLAINING, excerpt
 from dltutor.course.model import Course, Lesson
 from dltutor.grader.limits import Limits
+from dltutor.llm.budget import PromptParts
 from dltutor.llm.client import LLMClient
 from dltutor.llm.types import Message
 from dltutor.verify.blocks import BlockResult, annotate, extract_blocks
@@ -135,9 +136,13 @@ class ArticleError(ValueError):
 
 @dataclass
 class Grounding:
-    context: str  # the prompt's course material, each part under its citation label
+    parts: list[str]  # the prompt's course material, each part under its citation label, best first
     labels: list[str]  # the labels given, in order
     title: str
+
+    @property
+    def context(self) -> str:
+        return "\n\n".join(self.parts)
 
 
 @dataclass
@@ -252,21 +257,27 @@ def ground(topic: str, lang: str, small: bool = False, course: Course | None = N
             if len(labels) >= len(EXPLAINING) + budget["related"]:
                 break
     title = course[topic].title.get(lang) or lesson.title
-    return Grounding("\n\n".join(parts), labels, title)
+    return Grounding(parts, labels, title)
 
 
-def article_messages(g: Grounding, lang: str, limits: Limits) -> list[Message]:
-    prompt = article_prompt(lang).format(
-        title=g.title,
-        parts="\n".join(f"## {p}" for p in PARTS[lang]),
-        example_label=g.labels[0] if g.labels else "[topic · section]",
-        python=platform.python_version(),
-        packages=sandbox_packages(),
-        seconds=f"{limits.wall_seconds:g}",
-        context=g.context,
+def article_messages(g: Grounding, lang: str, limits: Limits) -> PromptParts:
+    """The request: the instructions, then the course material (sections best first, so that
+    fitting the model's window drops the related topics' sections before the lesson's own)."""
+    prompt = (
+        article_prompt(lang)
+        .format(
+            title=g.title,
+            parts="\n".join(f"## {p}" for p in PARTS[lang]),
+            example_label=g.labels[0] if g.labels else "[topic · section]",
+            python=platform.python_version(),
+            packages=sandbox_packages(),
+            seconds=f"{limits.wall_seconds:g}",
+            context="",
+        )
+        .rstrip()
     )
     ask = {"en": "Write the article now.", "zh": "现在请写这篇文章。"}[lang]
-    return [Message("system", prompt), Message("user", ask)]
+    return PromptParts(prompt, Message("user", ask), grounding=g.parts, lang=lang)
 
 
 def unwrap(text: str) -> str:

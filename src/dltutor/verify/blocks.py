@@ -112,7 +112,7 @@ class BlockResult:
     pre_index: int
     original: str
     code: str
-    status: str  # "verified" | "failed" | "not_run"
+    status: str  # "verified" | "failed" | "not_run" | "fragment" (refers to context: not run)
     run: RunResult  # the run of the code shown
     attempts: list[Attempt] = field(default_factory=list)
     repair_tried: bool = False
@@ -130,6 +130,8 @@ class BlockResult:
             return say("badge_repaired" if self.repaired else "badge_verified", lang)
         if self.status == "not_run":
             return say("badge_not_run", lang)
+        if self.status == "fragment":
+            return say("badge_fragment", lang)
         return say("badge_unverified" if article or self.repair_tried else "badge_failed", lang)
 
     def to_dict(self) -> dict[str, Any]:
@@ -179,6 +181,8 @@ def verdict_markdown(res: BlockResult, lang: str, article: bool = False) -> str:
             first = res.attempts[0].run.error(lang) if res.attempts else ""
             facts.append(say("repaired_from", lang, error=_one_line(first)))
         lines = [head + " · " + " · ".join(facts)]
+    elif res.status == "fragment":
+        return f"{head} · {run.error(lang)}"
     else:
         lines = [head + (" · " + say("do_not_copy", lang) if res.status == "failed" else "")]
         lines += ["", f"{say('error_label', lang)} {run.error(lang)}"]

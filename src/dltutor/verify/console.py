@@ -20,7 +20,12 @@ from dltutor.verify.text import say
 
 SHOWN_LINES = 20  # of a block's output; the rest is summarised
 
-STYLE = {"verified": "bold green", "failed": "bold red", "not_run": "bold yellow"}
+STYLE = {
+    "verified": "bold green",
+    "failed": "bold red",
+    "not_run": "bold yellow",
+    "fragment": "bold blue",
+}
 
 
 def render_result(res: BlockResult, lang: str) -> Group:

@@ -22,7 +22,9 @@ from dltutor.llm.client import LLMClient
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Message
 from dltutor.verify.blocks import Attempt, Block, BlockResult, extract_blocks, fence, parser
+from dltutor.verify.fragments import defined_by, free_names
 from dltutor.verify.snippets import CodeSession, RunResult, sandbox_packages, session_limits
+from dltutor.verify.text import both
 
 log = logging.getLogger("dltutor.verify")
 
@@ -122,10 +124,16 @@ async def verify_blocks(
     limits = limits or session_limits()
     results: list[BlockResult] = []
     session = CodeSession(limits)
+    defined: set[str] = set()  # what the program blocks so far define
     try:
         for block in blocks:
-            earlier = [r.code for r in results if r.verified]
-            res = await _verify_one(session, block, earlier, lang, client, max_repairs, limits)
+            free = free_names(block.code, defined)
+            if free:
+                res = fragment_result(block, free)
+            else:
+                earlier = [r.code for r in results if r.verified]
+                res = await _verify_one(session, block, earlier, lang, client, max_repairs, limits)
+                defined |= defined_by(res.code)
             results.append(res)
             if on_result is not None:
                 on_result(res)
@@ -193,9 +201,36 @@ def block_result(block: Block, attempts: list[Attempt], repair_tried: bool) -> B
 
 
 def run_blocks(blocks: list[Block], limits: Limits | None = None) -> list[BlockResult]:
-    """Run `blocks` in order in one session, without repair (blocking: call it in a thread)."""
+    """Run `blocks` in order in one session, without repair (blocking: call it in a thread).
+    Fragments are labelled, not run (fragments.py)."""
+    out: list[BlockResult] = []
+    defined: set[str] = set()
     with CodeSession(limits or session_limits()) as session:
-        return [
-            block_result(b, [Attempt(b.code, session.run(b.code, f"<block {b.index + 1}>"))], False)
-            for b in blocks
-        ]
+        for b in blocks:
+            free = free_names(b.code, defined)
+            if free:
+                out.append(fragment_result(b, free))
+                continue
+            run = session.run(b.code, f"<block {b.index + 1}>")
+            out.append(block_result(b, [Attempt(b.code, run)], False))
+            defined |= defined_by(b.code)
+    return out
+
+
+def fragment_result(block: Block, free: set[str]) -> BlockResult:
+    """A block that only refers to context it does not define: not run, and said so."""
+    names = ", ".join(f"`{n}`" for n in sorted(free)[:4])
+    run = RunResult(
+        ok=False,
+        kind="fragment",
+        exit_status=None,
+        errors=both("fragment_note", names=names),
+    )
+    return BlockResult(
+        index=block.index,
+        pre_index=block.pre_index,
+        original=block.code,
+        code=block.code,
+        status="fragment",
+        run=run,
+    )

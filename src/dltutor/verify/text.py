@@ -81,6 +81,13 @@ TEXT: dict[str, dict[str, str]] = {
     "badge_failed": {"en": "✗ failed", "zh": "✗ 运行失败"},
     "badge_unverified": {"en": "✗ unverified", "zh": "✗ 未通过验证"},
     "badge_not_run": {"en": "⚠ not run", "zh": "⚠ 未运行"},
+    "badge_fragment": {"en": "◇ fragment", "zh": "◇ 代码片段"},
+    "fragment_note": {
+        "en": "A fragment: it refers to {names}, which the answer does not define, so it shows a "
+        "step rather than a program to run. Not run on its own.",
+        "zh": "这是一个代码片段：它用到了回答中没有定义的 {names}，只是在示意某一步，并不是可以单独运行的程序。"
+        "因此没有单独运行。",
+    },
     "ran_in": {
         "en": "ran in the sandbox ({seconds:.2f} s)",
         "zh": "已在沙箱中运行（{seconds:.2f} 秒）",

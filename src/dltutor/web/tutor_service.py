@@ -87,7 +87,7 @@ class TutorService:
                             "ttft_s": r.first_token_s,
                             "total_s": r.total_s,
                             "queue_s": turn.queue_s,
-                            "citations": turn.citations,
+                            "citations": turn.kept_citations(),
                             "model": r.model,
                         },
                     )

@@ -42,11 +42,16 @@
                      run.checks ? `${run.checks} ${TEXT.checks}` : TEXT.noChecks];
       head.appendChild(el("span", "verify-facts", " · " + facts.join(" · ")));
     }
+    box.appendChild(head);
+    if (block.status === "fragment") {  // refers to context it does not define: nothing was run
+      const note = (run.errors && (run.errors[lang] || run.errors.en)) || "";
+      box.appendChild(el("div", "verify-facts", note));
+      return box;
+    }
     const again = el("button", "link verify-again", TEXT.again);
     again.type = "button";
     again.onclick = () => runAgain(box, messageId, block.index);
     head.appendChild(again);
-    box.appendChild(head);
     if (!block.verified) {
       const error = (run.errors && (run.errors[lang] || run.errors.en)) || "";
       box.appendChild(el("div", "verify-error", `${TEXT.error}: ${error}`));
@@ -123,6 +128,7 @@
     .verify-verified { border-color: #2a8a3a; } .verify-verified .verify-badge { color: #2a8a3a; }
     .verify-failed { border-color: #c0392b; } .verify-failed .verify-badge { color: #c0392b; }
     .verify-not_run { border-color: #b7950b; } .verify-not_run .verify-badge { color: #b7950b; }
+    .verify-fragment { border-color: #2e6da4; } .verify-fragment .verify-badge { color: #2e6da4; }
     .verify-badge { font-weight: 600; } .verify-facts { opacity: 0.75; }
     .verify-again { margin-left: 0.8rem; } .verify-error { color: #c0392b; white-space: pre-wrap; }
     .verify-output pre { max-height: 20rem; overflow: auto; margin: 0.3rem 0; }
