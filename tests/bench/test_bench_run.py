@@ -72,7 +72,7 @@ def test_bad_arguments_are_refused() -> None:
 def test_admission_separates_queueing_from_generation() -> None:
     async def go() -> list:  # type: ignore[type-arg]
         with FakeServerProcess(ttft=0.1, tpot=0.01, tokens=5) as srv:
-            async with LLMClient(srv.base_url, model="fake-model") as c:
+            async with LLMClient(srv.base_url, model="fake-model", fit_to_window=False) as c:
                 spec = LoadSpec(["q"], concurrency=8, requests=8, timeout=30)
                 return await run(c, spec, Admission(2))
 
@@ -95,7 +95,10 @@ def test_measured_delays_match_the_truth_at_50_streams(client_cls: type[LLMClien
 
     async def go() -> list:  # type: ignore[type-arg]
         with FakeServerProcess(ttft, tpot, tokens) as srv:
-            async with client_cls(srv.base_url, model="fake-model", max_connections=None) as c:
+            # as `dltutor bench` builds it: no fitting to the window, the prompts as given
+            async with client_cls(
+                srv.base_url, model="fake-model", max_connections=None, fit_to_window=False
+            ) as c:
                 return await run(c, LoadSpec(["q"], concurrency=50, requests=50, timeout=30))
 
     s = summarize(asyncio.run(go()))

@@ -63,9 +63,9 @@ def test_ground_gives_context_and_citations(
     tiny_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(answer, "get_index", lambda: tiny_index)
-    context, cites = answer.ground("学习率太大会怎样", "zh")
-    assert cites and cites[0].startswith("[dl.gradient_descent · ")
-    assert cites[0] in context and "学习率" in context
+    sections, cites = answer.ground("学习率太大会怎样", "zh")
+    assert cites and cites[0].startswith("[dl.gradient_descent · ") and len(sections) == len(cites)
+    assert sections[0].startswith(cites[0]) and "学习率" in sections[0]
 
 
 def test_format_citations_labels_each_block(tiny_index: SearchIndex) -> None:
