@@ -76,6 +76,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The model on {backend} ended its reply without any text or reason. This is a server fault, not an answer; try again.",
         "zh": "{backend} 上的模型没有输出任何内容就结束了。这是服务端故障，不是回答；请重试。",
     },
+    "llm.looped": {
+        "en": "⚠ The model started repeating itself, so the answer was stopped there. Ask again, or use a larger model.",
+        "zh": "⚠ 模型开始重复同样的内容，回答在此处停止。可以再问一次，或换用更大的模型。",
+    },
     "llm.truncated": {
         "en": "⚠ This answer was cut off at the length limit ({max_tokens} tokens); it is incomplete. Ask me to continue, or raise DLTUTOR_MAX_TOKENS.",
         "zh": "⚠ 这个回答达到了长度上限（{max_tokens} 个 token）被截断，并不完整。可以让我继续，或调大 DLTUTOR_MAX_TOKENS。",

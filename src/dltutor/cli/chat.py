@@ -122,9 +122,9 @@ async def _stream_to_console(chat: Any, turn: Any, lang: str) -> None:
                 live.update(Markdown(turn.reply.answer))
     r = turn.reply
     if r.truncated:
-        console.print(
-            Text(t("llm.truncated", lang, max_tokens=chat.settings.max_tokens), style="yellow")
-        )
+        cap = turn.generation.max_tokens if turn.generation else chat.settings.max_tokens
+        key = "llm.looped" if r.finish_reason == "repetition" else "llm.truncated"
+        console.print(Text(t(key, lang, max_tokens=cap), style="yellow"))
     stats = f"{r.output_tokens or 0} tokens{'~' if r.tokens_estimated else ''}"
     if r.first_token_s is not None:
         stats += f" · first token {r.first_token_s:.2f}s"

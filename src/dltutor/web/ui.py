@@ -54,6 +54,10 @@ UI: dict[str, dict[str, str]] = {
         "zh": "⚠ 回答因长度上限被截断，并不完整。",
         "en": "⚠ Cut off at the length limit: incomplete.",
     },
+    "chat.looped": {
+        "zh": "⚠ 模型开始重复同样的内容，已在此处停止。",
+        "en": "⚠ The model started repeating itself, so it was stopped here.",
+    },
     "chat.sources": {"zh": "参考课程", "en": "From the course"},
     "chat.no_model": {
         "zh": "未配置模型：以下回答直接来自课程内容。",

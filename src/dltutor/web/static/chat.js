@@ -104,7 +104,7 @@ async function stream(url, payload, question) {
         else if (name === "done") {
           meta.textContent = [d.output_tokens ? `${d.output_tokens} tokens` : "", d.ttft_s ? `TTFT ${d.ttft_s.toFixed(2)}s` : "",
                               (d.citations || []).length ? `${T.sources}: ${d.citations.join(", ")}` : ""].filter(Boolean).join(" · ");
-          if (d.status === "truncated") meta.appendChild(el("div", "warn", T.truncated));
+          if (d.status === "truncated") meta.appendChild(el("div", "warn", d.finish_reason === "repetition" ? T.looped : T.truncated));
           reload = !!d.reload;
         } else if (name === "error") { m.classList.add("failed"); meta.appendChild(el("div", "error", d.message)); reload = !!d.reload; }
       });
@@ -152,7 +152,7 @@ async function openConversation(id, keep) {
       if (msg.thinking) { m.querySelector(".thinking").hidden = false; m.querySelector(".thinking pre").textContent = msg.thinking; }
       m.querySelector(".body").classList.remove("streaming");
       m.querySelector(".body").innerHTML = msg.html;
-      if (msg.status === "truncated") m.querySelector(".meta").appendChild(el("div", "warn", T.truncated));
+      if (msg.status === "truncated") m.querySelector(".meta").appendChild(el("div", "warn", msg.finish_reason === "repetition" ? T.looped : T.truncated));
       if (msg.error) m.querySelector(".meta").appendChild(el("div", "error", msg.error));
       tools(m, msg.id, msg.content);
       if (msg.status !== "streaming") m.dataset.messageId = msg.id;
