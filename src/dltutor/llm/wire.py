@@ -389,7 +389,7 @@ class WireGeneration(Generation):
             c.send_stream_options = False
             return None
         if ex.status == 404 or ("model" in low and ("not found" in low or "does not exist" in low)):
-            return await c._model_missing(self, model)  # type: ignore[arg-type]
+            return await c._model_missing(self, model)
         if ex.status in (401, 403):
             return LLMError("auth", backend=c.backend, detail=detail)
         return LLMError("http_error", backend=c.backend, detail=detail)
