@@ -11,11 +11,13 @@
 # Options: --with-torch       also install torch into the venv, for `kind: project` exercises
 #                             (the projects train real models; without torch grading them says so).
 #          --with-tensorflow  also install TensorFlow (CPU build, with Keras 3), for articles
-#                             written with Keras. Large: measured on this project's machine (2
-#                             cores, PyPI), tensorflow-cpu 2.21.0 is a 274 MB wheel (303 MB
-#                             downloaded with its dependencies), about 1.2 GB installed, and its
-#                             install took about 1 min; `import tensorflow` takes ~4 s in the
-#                             sandbox. See docs/seed-002.md.
+#                             written with Keras. Large; measured on this project's machine (2
+#                             shared cores, PyPI, no pip cache): tensorflow-cpu 2.21.0 is a
+#                             274 MB wheel, 317 MB to download with its dependencies, 1.48 GB
+#                             installed, 121 s to install; `import tensorflow` in the sandbox
+#                             takes 3.1 s of CPU (13 s of wall time on the loaded machine).
+#                             (scikit-learn, for comparison: 46 MB, 201 MB installed, 29 s.)
+#                             See docs/seed-002.md.
 # Env:     DLTUTOR_SANDBOX_DIR (default /opt/dltutor/sandbox), DLTUTOR_SANDBOX_NUMPY (a pip
 #          requirement, default: the numpy version of the repo's .venv, else "numpy"),
 #          DLTUTOR_SANDBOX_SKLEARN (default: the scikit-learn version of the repo's .venv, else
@@ -23,8 +25,8 @@
 #          version of the repo's .venv without its local label, else "torch==2.13.0"),
 #          DLTUTOR_SANDBOX_TENSORFLOW (default "tensorflow-cpu==2.21.0"). Always pinned: an
 #          unpinned `pip install torch` may pick a multi-GB CUDA build; `torch==2.13.0` takes the
-#          CPU wheel where one lies in pip's find-links. `tensorflow-cpu` is the CPU-only
-#          package (the plain `tensorflow` wheel is the same size but pulls no CPU-only promise).
+#          CPU wheel where one lies in pip's find-links; `tensorflow-cpu` is TensorFlow's
+#          CPU-only package.
 set -euo pipefail
 
 SANDBOX_DIR="${DLTUTOR_SANDBOX_DIR:-/opt/dltutor/sandbox}"
@@ -68,8 +70,8 @@ fi
 # scikit-learn likewise (it is a dependency of dltutor itself, so the .venv has it).
 sklearn_spec="${DLTUTOR_SANDBOX_SKLEARN:-}"
 if [ -z "$sklearn_spec" ]; then
-  if v="$("$here/.venv/bin/python" -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null)"
-  then
+  if v="$("$here/.venv/bin/python" -c \
+    'from importlib.metadata import version; print(version("scikit-learn"))' 2>/dev/null)"; then
     sklearn_spec="scikit-learn==$v"
   else
     sklearn_spec="scikit-learn==1.9.1"
