@@ -55,7 +55,7 @@ def session_limits(**overrides: Any) -> Limits:
 # has reserved 1.1 GB of address space, 1.4 GB once seed 002's small Keras model is built, so
 # the grader's 1 GB RLIMIT_AS kills it (SIGABRT while TensorFlow creates its thread pool); it
 # runs 4 threads with its pools held to one thread each (inside.py), 8 without, and RLIMIT_NPROC
-# counts threads; the import alone takes 4 s of CPU and, on two shared cores under load, up to
+# counts threads; the import alone takes 3 s of CPU and, on two shared cores under load, 13 to
 # 20 s of wall time. Learner code can reach these floors by importing TensorFlow itself: they
 # are still finite, and the isolation (namespaces, uid, no network) is the same.
 FRAMEWORK_MODULES = frozenset({"tensorflow", "keras", "tf_keras"})
