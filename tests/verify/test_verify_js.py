@@ -26,7 +26,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 ANSWER = (
     f"First:\n\n{fenced('w = 3')}\n\n```bash\nls\n```\n\n{fenced('print(w * 2)')}\n\n"
-    + fenced("print(undefined)")
+    + fenced("print(w / 0)")
 )
 
 
@@ -100,10 +100,10 @@ def test_badges_under_blocks_and_run_again(live: str) -> None:
             "verify verify-failed",
         ]
         # each badge sits under its own Python block, and the bash block has none
-        assert [b[1] for b in badges] == ["w = 3", "print(w * 2)", "print(undefined)"]
+        assert [b[1] for b in badges] == ["w = 3", "print(w * 2)", "print(w / 0)"]
         assert badges[0][2] == "✓ verified" and badges[2][2] == "✗ failed"
         assert [b[3] for b in badges] == [False, False, True]  # failures show their output
-        assert "NameError" in page.inner_text(".verify-failed")
+        assert "ZeroDivisionError" in page.inner_text(".verify-failed")
         page.click(".verify[data-index='1'] .verify-again")
         page.wait_for_function(
             "document.querySelector(\".verify[data-index='1'] .verify-again\").textContent"
