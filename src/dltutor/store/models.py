@@ -67,7 +67,7 @@ class Message(Base):
     thinking: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(
         String(20), default="complete"
-    )  # streaming|complete|truncated|error
+    )  # streaming|complete|truncated|error|stopped (by the learner)|interrupted (a crash)
     finish_reason: Mapped[str | None] = mapped_column(String(40), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     backend: Mapped[str | None] = mapped_column(String(60), default=None)

@@ -50,6 +50,11 @@ UI: dict[str, dict[str, str]] = {
     "chat.new": {"zh": "新对话", "en": "New chat"},
     "chat.history": {"zh": "历史对话", "en": "Conversations"},
     "chat.stopped": {"zh": "（已停止）", "en": "(stopped)"},
+    "chat.interrupted": {
+        "zh": "（中断：服务在回答完成前停止了，以上是已收到的部分。请再问一次。）",
+        "en": "(interrupted: the server stopped before the answer was finished; this is what "
+        "had arrived. Ask again.)",
+    },
     "chat.truncated": {
         "zh": "⚠ 回答因长度上限被截断，并不完整。",
         "en": "⚠ Cut off at the length limit: incomplete.",
