@@ -24,7 +24,7 @@ from dltutor.llm.admission import Admission
 from dltutor.llm.backend import Backend
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message, Reply
-from dltutor.store import repo
+from dltutor.store import instances, repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Conversation
 from dltutor.store.models import Message as StoredMessage
@@ -231,6 +231,7 @@ class Chat:
             status="streaming",
             backend=self.backend.name,
             model=self.backend.model,
+            owner=instances.owner_id(db),  # a crash is told from a live stream by it
         )
 
     def _prompt(

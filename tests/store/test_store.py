@@ -135,3 +135,16 @@ def test_topic_state_upsert(db_url: str) -> None:
         )
         states = repo.topic_states(db, learner_id=me.id)
     assert list(states) == ["math.matrices"] and states["math.matrices"].mastery == 0.9
+
+
+def test_the_migrations_build_exactly_the_models_schema(db_url: str) -> None:
+    """A model change without its migration (or the reverse) shows here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from dltutor.store.db import get_engine
+    from dltutor.store.models import Base
+
+    upgrade(db_url)
+    with get_engine(db_url).connect() as c:
+        assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []

@@ -80,6 +80,8 @@ class Message(Base):
     ttft_s: Mapped[float | None] = mapped_column(Float, default=None)
     total_s: Mapped[float | None] = mapped_column(Float, default=None)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # citations, verified code, …
+    # The instance (process) streaming this reply: a crash is told from a live stream by it.
+    owner: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -132,3 +134,14 @@ class TopicState(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class Instance(Base):
+    """A process that streams replies (store/instances.py): who it is, and its last sign of life."""
+
+    __tablename__ = "instances"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started: Mapped[str] = mapped_column(String(40), default="")  # process start, clock ticks
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from dltutor.config import Settings, get_settings
+from dltutor.store import instances
 from dltutor.store.db import init_db
 from dltutor.web.deps import NotSignedIn
 from dltutor.web.views import WEB, templates
@@ -78,9 +79,14 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         # The course search index: loaded (or, on a fresh install, built: ~3 s of CPU) in a
         # thread now, not by the first question, which would hold up every chat behind it.
         warm = asyncio.create_task(asyncio.to_thread(_warm_search_index))
+        # Replies left `streaming` by a process that died (SIGKILL, power cut) are marked
+        # interrupted now; those of other live replicas are left alone.
+        await asyncio.to_thread(instances.recover_in, settings.db_url())
+        beat = asyncio.create_task(instances.keep_alive(settings.db_url()))
         try:
             yield
         finally:
+            beat.cancel()
             if not warm.done():
                 warm.cancel()
             await app.state.tutor.aclose()
