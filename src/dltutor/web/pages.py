@@ -5,6 +5,7 @@ Thin: each route gathers data from plain modules and renders. Other areas: pages
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -93,11 +94,21 @@ def signout(request: Request) -> Response:
 def switch_lang(lang: str, request: Request) -> Response:
     if lang in ("zh", "en"):
         request.session["lang"] = lang
-    # Back to the page the learner was on, but only on this site.
-    referer = request.headers.get("referer") or "/"
-    base = str(request.base_url)
-    target = "/" + referer[len(base) :] if referer.startswith(base) else "/"
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(same_site_path(request), status_code=303)
+
+
+def same_site_path(request: Request) -> str:
+    """The page the learner came from (Referer), as a path on this site; "/" for anything else.
+    Only a path that cannot leave the site: `//host/x` or `/\\host` is another site to a
+    browser, and so is a Referer from another origin."""
+    ref = urlsplit(request.headers.get("referer") or "")
+    here = urlsplit(str(request.base_url))
+    if (ref.scheme, ref.netloc) != (here.scheme, here.netloc):
+        return "/"
+    path = ref.path or "/"
+    if not path.startswith("/") or path.startswith(("//", "/\\")) or "\\" in path:
+        return "/"
+    return path + (f"?{ref.query}" if ref.query else "")
 
 
 @router.get("/course", response_class=HTMLResponse)
