@@ -12,13 +12,15 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from dltutor.config import Settings, get_settings
 from dltutor.store import instances
 from dltutor.store.db import init_db
-from dltutor.web.deps import NotSignedIn
+from dltutor.web.deps import NotSignedIn, page_lang
+from dltutor.web.ui import ui
 from dltutor.web.views import WEB, templates
 
 __all__ = ["WEB", "create_app", "routers", "templates"]
@@ -113,6 +115,17 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "sign in first"}, status_code=401)
         return RedirectResponse("/signin", status_code=303)
+
+    @app.exception_handler(OperationalError)
+    async def _db_unavailable(request: Request, exc: OperationalError) -> Response:
+        """The database failed (a commit, a lost connection): say so, never report success."""
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+        lang = page_lang(request)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": ui("err.db", lang)}, status_code=503)
+        from dltutor.web.views import render
+
+        return render(request, "error.html", status=503, code=503)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

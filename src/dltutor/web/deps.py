@@ -28,6 +28,7 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
+    """A unit of work: committed when the route returns, before the response is sent."""
     db = session_factory(request.app.state.settings.db_url())()
     try:
         yield db
@@ -39,7 +40,11 @@ def get_db(request: Request) -> Iterator[Session]:
         db.close()
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+# scope="function": the commit runs when the route function returns, before the response.
+# With FastAPI's default ("request") it ran after the response had been sent: a learner's next
+# request could read the data from before (a sign-up not yet there: 401), and a failed commit
+# was still answered 200.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 

@@ -66,6 +66,10 @@ UI: dict[str, dict[str, str]] = {
     },
     "common.forbidden": {"zh": "你没有权限查看这个页面", "en": "You may not see this page"},
     "common.error": {"zh": "出错了，请稍后再试", "en": "Something went wrong; try again later"},
+    "err.db": {
+        "zh": "数据库暂时不可用，刚才的更改没有保存。请稍后重试。",
+        "en": "The database is unavailable just now: your change was not saved. Try again shortly.",
+    },
     "common.home": {"zh": "回到首页", "en": "Back to the start"},
     "err.class_code": {
         "zh": "没有这个班级码，请向老师确认",
