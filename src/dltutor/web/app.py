@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
@@ -19,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from dltutor.config import Settings, get_settings
 from dltutor.store import instances
 from dltutor.store.db import init_db
+from dltutor.web.bodies import BodyGuard, validation_error
 from dltutor.web.deps import NotSignedIn, page_lang
 from dltutor.web.ui import ui
 from dltutor.web.views import WEB, templates
@@ -109,6 +111,9 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         https_only=settings.host not in ("127.0.0.1", "localhost", "::1"),
         max_age=14 * 24 * 3600,
     )
+
+    app.add_middleware(BodyGuard)  # outermost: a body is capped before anything reads it
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
