@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: str | None = None  # generated and stored under home when unset
     single_user: bool = True  # no sign-in, for a personal install on loopback
+    # Reverse proxies (comma-separated addresses or networks, e.g. "127.0.0.1" for a Caddy or
+    # nginx on this host) whose X-Forwarded-Proto/-For are believed. Empty: nobody's.
+    trusted_proxies: str = ""
 
     # --- grader ---------------------------------------------------------------------------
     grader_cpu_seconds: int = 10

@@ -15,13 +15,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dltutor.config import Settings, get_settings
 from dltutor.store import instances
 from dltutor.store.db import init_db
 from dltutor.web.bodies import BodyGuard, validation_error
 from dltutor.web.deps import NotSignedIn, page_lang
+from dltutor.web.security import SecurityHeaders, Sessions, plain_http_warning, trusted_proxies
 from dltutor.web.ui import ui
 from dltutor.web.views import WEB, templates
 
@@ -104,15 +105,17 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
     )
     app.state.settings = settings
     app.add_middleware(
-        SessionMiddleware,
+        Sessions,  # the cookie is Secure when the request came over HTTPS
         secret_key=secret_key(settings),
         session_cookie="dltutor_session",
-        same_site="lax",
-        https_only=settings.host not in ("127.0.0.1", "localhost", "::1"),
         max_age=14 * 24 * 3600,
     )
-
-    app.add_middleware(BodyGuard)  # outermost: a body is capped before anything reads it
+    app.add_middleware(BodyGuard)  # a body is capped before anything reads it
+    app.add_middleware(SecurityHeaders)
+    if proxies := trusted_proxies(settings):  # outermost: the real scheme, for all below
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+    if warning := plain_http_warning(settings):
+        log.warning(warning)
     app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.exception_handler(NotSignedIn)
