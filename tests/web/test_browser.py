@@ -85,6 +85,13 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         page = ctx.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        # The pages satisfy their Content-Security-Policy: nothing inline is blocked.
+        page.on(
+            "console",
+            lambda m: (
+                "Content Security Policy" in m.text and errors.append(f"{page.url}: {m.text}")
+            ),
+        )
 
         def shot(name: str) -> None:
             page.screenshot(path=str(SHOTS / f"{next(step):02d}-{name}.png"), full_page=True)

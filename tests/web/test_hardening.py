@@ -79,3 +79,25 @@ def test_a_body_over_its_routes_cap_is_refused_unread(client: TestClient) -> Non
         "/api/exercises/ex.relu/submissions", json={"code": code}, headers={"X-CSRF-Token": token}
     )
     assert r.status_code == 422 and "x = 1" not in r.text
+
+
+@pytest.mark.parametrize("path", ["/", "/course", "/api/me", "/static/app.css", "/nowhere"])
+def test_every_response_carries_the_security_headers(client: TestClient, path: str) -> None:
+    h = client.get(path).headers
+    csp = h["content-security-policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp and h["x-frame-options"] == "DENY"
+    assert h["x-content-type-options"] == "nosniff"
+    assert h["referrer-policy"] == "same-origin"
+
+
+def test_no_page_has_an_inline_script_or_style_attribute(client: TestClient) -> None:
+    """What the CSP would block (the browser test also listens for violations)."""
+    import re
+
+    for path in ["/", "/course", "/course/dl.activation_functions", "/plan", "/exercises"]:
+        html = client.get(path).text
+        scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
+        assert scripts == [], path
+        assert re.search(r"\son[a-z]+\s*=", html) is None, path
+        assert " style=" not in html, path
