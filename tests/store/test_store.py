@@ -148,3 +148,16 @@ def test_the_migrations_build_exactly_the_models_schema(db_url: str) -> None:
     upgrade(db_url)
     with get_engine(db_url).connect() as c:
         assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+
+
+def test_the_sqlite_file_and_its_journal_are_readable_by_their_owner_only(tmp_path: object) -> None:
+    import stat
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "private" / "dltutor.db"
+    url = f"sqlite:///{path}"
+    with session_scope(url) as db:
+        repo.get_or_create_local_learner(db)
+    files = [p for p in path.parent.iterdir() if p.name.startswith("dltutor.db")]
+    assert path in files and len(files) >= 2  # the database and its WAL
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
