@@ -104,7 +104,7 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         page.select_option("select[name=role]", "teacher")
         page.click("#signup-submit")
         code = page.inner_text("#class-code")
-        page.click("button:has-text('退出')")
+        page.click("form[action='/signout'] button")
 
         # sign-up
         page.goto(f"{base}/signup")
@@ -233,7 +233,7 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         shot("reviews-en")
 
         # the teacher sees the learner in the class
-        page.click("button:has-text('Sign out')")
+        page.click("form[action='/signout'] button")
         page.fill("input[name=username]", "teacher_wang")
         page.fill("input[name=password]", PASSWORD)
         page.click("#signin-submit")

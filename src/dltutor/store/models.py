@@ -145,3 +145,15 @@ class Instance(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started: Mapped[str] = mapped_column(String(40), default="")  # process start, clock ticks
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser session. The cookie holds a random token; this row holds its hash,
+    so signing out (or out everywhere) ends the session on the server, not just in the cookie."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dltutor.store.models import Learner
+from dltutor.store.models import Learner, WebSession
 
 _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
@@ -103,3 +104,37 @@ def class_members(db: Session, *, teacher: Learner) -> list[Learner]:
         return []
     q = select(Learner).where(Learner.class_code == teacher.class_code, Learner.role == "learner")
     return list(db.scalars(q.order_by(Learner.id)))
+
+
+# ---- server-side sessions: the cookie carries a token, the database says whether it still counts
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(db: Session, learner: Learner) -> str:
+    """A new session for `learner`; returns the token for the (signed) cookie."""
+    token = secrets.token_urlsafe(32)
+    db.add(WebSession(id=_token_id(token), learner_id=learner.id))
+    db.flush()
+    return token
+
+
+def session_learner(db: Session, token: object) -> Learner | None:
+    """The learner whose session `token` is, while it has not been ended."""
+    if not isinstance(token, str) or not token:
+        return None
+    ws = db.get(WebSession, _token_id(token))
+    return db.get(Learner, ws.learner_id) if ws is not None else None
+
+
+def end_session(db: Session, token: object) -> None:
+    if isinstance(token, str) and token:
+        db.execute(delete(WebSession).where(WebSession.id == _token_id(token)))
+
+
+def end_all_sessions(db: Session, learner_id: int) -> int:
+    """Sign out everywhere: every session of the learner, on every device."""
+    result = db.execute(delete(WebSession).where(WebSession.learner_id == learner_id))
+    return int(getattr(result, "rowcount", 0) or 0)

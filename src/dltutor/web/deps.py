@@ -17,6 +17,7 @@ from dltutor.course.model import Course
 from dltutor.store import repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Learner
+from dltutor.web.accounts import session_learner
 
 
 class NotSignedIn(Exception):
@@ -83,7 +84,12 @@ def current_learner(request: Request) -> Learner:
     learner_id = request.session.get("learner_id")
     if learner_id is not None:
         with sessions() as db:
-            learner = db.get(Learner, learner_id)
+            if single_user(settings):
+                learner = db.get(Learner, learner_id)
+            else:  # on every request: a session signed out stays out, whatever the cookie says
+                learner = session_learner(db, request.session.get("sid"))
+                if learner is not None and learner.id != learner_id:
+                    learner = None
         if learner is not None:
             return learner
         request.session.clear()

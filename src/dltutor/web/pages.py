@@ -12,7 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dltutor.course.render import pygments_css, render_markdown
 from dltutor.web import practice
-from dltutor.web.accounts import AccountError, sign_in, sign_up
+from dltutor.web.accounts import (
+    AccountError,
+    end_all_sessions,
+    end_session,
+    sign_in,
+    sign_up,
+    start_session,
+)
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, PageName, SessionDep, page_lang
 from dltutor.web.views import render
 
@@ -48,7 +55,8 @@ def signin(
     except AccountError as e:
         return render(request, "signin.html", error=e.key, status=400)
     request.session.clear()
-    request.session.update(learner_id=learner.id, lang=learner.lang)
+    sid = start_session(db, learner)
+    request.session.update(learner_id=learner.id, lang=learner.lang, sid=sid)
     return RedirectResponse("/", status_code=303)
 
 
@@ -80,12 +88,23 @@ def signup(
     except AccountError as e:
         return render(request, "signup.html", error=e.key, status=400)
     request.session.clear()
-    request.session.update(learner_id=learner.id, lang=learner.lang)
+    sid = start_session(db, learner)
+    request.session.update(learner_id=learner.id, lang=learner.lang, sid=sid)
     return RedirectResponse("/onboarding" if role == "learner" else "/class", status_code=303)
 
 
 @router.post("/signout", dependencies=[CSRF])
-def signout(request: Request) -> Response:
+def signout(request: Request, db: SessionDep) -> Response:
+    """End this session on the server too: a copy of the cookie no longer signs anyone in."""
+    end_session(db, request.session.get("sid"))
+    request.session.clear()
+    return RedirectResponse("/signin", status_code=303)
+
+
+@router.post("/signout/everywhere", dependencies=[CSRF])
+def signout_everywhere(request: Request, db: SessionDep, me: CurrentLearner) -> Response:
+    """End every session of this learner, on every device (a lost phone, a shared computer)."""
+    end_all_sessions(db, me.id)
     request.session.clear()
     return RedirectResponse("/signin", status_code=303)
 

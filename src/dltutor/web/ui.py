@@ -16,6 +16,11 @@ UI: dict[str, dict[str, str]] = {
     "nav.profile": {"zh": "个人信息", "en": "Profile"},
     "nav.class": {"zh": "班级", "en": "Class"},
     "nav.sign_out": {"zh": "退出", "en": "Sign out"},
+    "nav.sign_out_everywhere": {"zh": "退出所有设备", "en": "Sign out everywhere"},
+    "nav.sign_out_everywhere_hint": {
+        "zh": "结束这个账号在所有设备和浏览器上的登录",
+        "en": "End this account's sessions on every device and browser",
+    },
     "nav.lang": {"zh": "English", "en": "中文"},
     "auth.sign_in": {"zh": "登录", "en": "Sign in"},
     "auth.sign_up": {"zh": "注册", "en": "Sign up"},
