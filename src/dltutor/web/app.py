@@ -23,6 +23,7 @@ from dltutor.store.db import init_db
 from dltutor.web.bodies import BodyGuard, validation_error
 from dltutor.web.deps import NotSignedIn, page_lang
 from dltutor.web.security import SecurityHeaders, Sessions, plain_http_warning, trusted_proxies
+from dltutor.web.throttle import Throttle
 from dltutor.web.ui import ui
 from dltutor.web.views import WEB, templates
 
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         "requests send the session's CSRF token (GET /api/me) in an X-CSRF-Token header.",
     )
     app.state.settings = settings
+    app.state.throttle = Throttle(settings)  # in memory, or Redis with DLTUTOR_REDIS_URL
     app.add_middleware(
         Sessions,  # the cookie is Secure when the request came over HTTPS
         secret_key=secret_key(settings),

@@ -12,15 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dltutor.course.render import pygments_css, render_markdown
 from dltutor.web import practice
-from dltutor.web.accounts import (
-    AccountError,
-    end_all_sessions,
-    end_session,
-    sign_in,
-    sign_up,
-    start_session,
-)
+from dltutor.web.accounts import AccountError, end_all_sessions, end_session, start_session
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, PageName, SessionDep, page_lang
+from dltutor.web.throttle import Throttled, address, throttled_sign_in, throttled_sign_up
 from dltutor.web.views import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,10 +44,15 @@ def signin(
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
+    throttle = request.app.state.throttle
     try:
-        learner = sign_in(db, username=username, password=password)
+        learner = throttled_sign_in(
+            db, throttle, address=address(request), username=username, password=password
+        )
+    except Throttled as e:
+        return _throttled(request, "signin.html", e)
     except AccountError as e:
-        return render(request, "signin.html", error=e.key, status=400)
+        return render(request, "signin.html", error=e.key, status=_status(e))
     request.session.clear()
     sid = start_session(db, learner)
     request.session.update(learner_id=learner.id, lang=learner.lang, sid=sid)
@@ -76,8 +75,10 @@ def signup(
     class_code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
-        learner = sign_up(
+        learner = throttled_sign_up(
             db,
+            request.app.state.throttle,
+            address=address(request),
             username=username,
             password=password,
             name=name,
@@ -85,12 +86,25 @@ def signup(
             role=role,
             class_code=class_code.strip() or None,
         )
+    except Throttled as e:
+        return _throttled(request, "signup.html", e)
     except AccountError as e:
-        return render(request, "signup.html", error=e.key, status=400)
+        return render(request, "signup.html", error=e.key, status=_status(e))
     request.session.clear()
     sid = start_session(db, learner)
     request.session.update(learner_id=learner.id, lang=learner.lang, sid=sid)
     return RedirectResponse("/onboarding" if role == "learner" else "/class", status_code=303)
+
+
+def _status(e: AccountError) -> int:
+    return 503 if e.key == "err.busy" else 400
+
+
+def _throttled(request: Request, template: str, e: Throttled) -> Response:
+    args = {"seconds": e.retry_after}
+    page = render(request, template, error="err.throttled", error_args=args, status=429)
+    page.headers["Retry-After"] = str(e.retry_after)
+    return page
 
 
 @router.post("/signout", dependencies=[CSRF])

@@ -41,6 +41,14 @@ UI: dict[str, dict[str, str]] = {
     "err.role": {"zh": "身份无效", "en": "Unknown role"},
     "err.username_taken": {"zh": "用户名已被占用", "en": "That username is taken"},
     "err.sign_in": {"zh": "用户名或密码不正确", "en": "Wrong username or password"},
+    "err.throttled": {
+        "zh": "尝试次数太多，请 {seconds} 秒后再试。",
+        "en": "Too many attempts: try again in {seconds} seconds.",
+    },
+    "err.busy": {
+        "zh": "服务器正忙，请稍后再试。",
+        "en": "The server is busy just now: try again in a moment.",
+    },
     "err.csrf": {
         "zh": "页面已过期，请刷新后重试",
         "en": "This page expired; reload it and try again",
