@@ -28,7 +28,13 @@ def test_only_replies_of_gone_owners_are_interrupted(tmp_path: Path) -> None:
                     heartbeat_at=now - timedelta(seconds=instances.LEASE_S + 1),
                 ),
                 # on this host, a pid that no process has: gone at once, whatever its lease
-                Instance(id="dead", host=instances.me().host, pid=2**22 + 7, heartbeat_at=now),
+                Instance(
+                    id="dead",
+                    host=instances.me().host,
+                    pid=2**22 + 7,
+                    started="12345",
+                    heartbeat_at=now,
+                ),
             ]
         )
         owners = ["fresh", "stale", "dead", None, instances.owner_id(db)]

@@ -94,8 +94,8 @@ def alive(inst: Instance, now: datetime) -> bool:
     m = me()
     if inst.id == m.id:
         return True
-    if inst.host == m.host:
-        return bool(inst.started) and _start_time(inst.pid) == inst.started
+    if inst.host == m.host and inst.started:  # without /proc (not Linux): the lease decides
+        return _start_time(inst.pid) == inst.started
     beat = inst.heartbeat_at
     if beat.tzinfo is None:  # SQLite gives naive datetimes back
         beat = beat.replace(tzinfo=UTC)
