@@ -85,7 +85,11 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 def _too_large(limit: int) -> dict[str, Any]:
-    return {"detail": f"request body too large: at most {limit // KIB} KiB here"}
+    kib = limit // KIB
+    return {
+        "detail": f"request body too large: at most {kib} KiB here "
+        f"| 提交的内容太大：这里最多 {kib} KiB"
+    }
 
 
 async def _refuse(send: Send, status: int, content: dict[str, Any]) -> None:
@@ -96,7 +100,7 @@ async def _refuse(send: Send, status: int, content: dict[str, Any]) -> None:
 
 
 def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise ValueError(f"{name} is not a JSON number | {name} 不是 JSON 数字")
 
 
 def _json_problem(body: bytes) -> str | None:
@@ -106,7 +110,10 @@ def _json_problem(body: bytes) -> str | None:
     except ValueError as e:
         return str(e) if "JSON number" in str(e) else None
     if _has_lone_surrogate(value):
-        return "text contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character"
+        return (
+            "text contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character "
+            "| 文本中有单独的 UTF-16 代理项（\\ud800-\\udfff），它不是字符"
+        )
     return None
 
 
