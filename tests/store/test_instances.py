@@ -37,7 +37,7 @@ def test_only_replies_of_gone_owners_are_interrupted(tmp_path: Path) -> None:
                 ),
             ]
         )
-        owners = ["fresh", "stale", "dead", None, instances.owner_id(db)]
+        owners = ["fresh", "stale", "dead", None, "forgotten", instances.owner_id(db)]
         ids = [
             repo.add_message(
                 db, conversation=conv, role="assistant", content="x", status="streaming", owner=o
@@ -45,9 +45,9 @@ def test_only_replies_of_gone_owners_are_interrupted(tmp_path: Path) -> None:
             for o in owners
         ]
     with session_scope(url) as db:
-        assert instances.recover(db, now) == 3
+        assert instances.recover(db, now) == 4
     with session_scope(url) as db:
         status = [db.get(Message, i).status for i in ids]  # type: ignore[union-attr]
         left = {i.id for i in db.query(Instance)}
-    assert status == ["streaming", "interrupted", "interrupted", "interrupted", "streaming"]
+    assert status == ["streaming"] + ["interrupted"] * 4 + ["streaming"]
     assert left == {"fresh", instances.me().id}

@@ -11,7 +11,7 @@ An owner is gone when:
   started at another time): known at once, so a server restarted after a SIGKILL repairs its
   own rows as it starts;
 - it ran on another host and has not renewed its lease for `LEASE_S` seconds;
-- the reply has no owner (written before owners were recorded).
+- the reply has no owner (written before owners were recorded), or one no longer registered.
 """
 
 from __future__ import annotations
@@ -107,12 +107,15 @@ def recover(db: Session, now: datetime | None = None) -> int:
     those instances. Returns how many replies were marked."""
     now = now or datetime.now(UTC)
     heartbeat(db, now)
-    gone = [i.id for i in db.scalars(select(Instance)) if not alive(i, now)]
+    everyone = list(db.scalars(select(Instance)))
+    live = [i.id for i in everyone if alive(i, now)]
+    gone = [i.id for i in everyone if i.id not in live]
+    # Not "owner in gone": an owner whose row was already removed is gone as well.
     result = db.execute(
         update(Message)
         .where(
             Message.status == "streaming",
-            or_(Message.owner.is_(None), Message.owner.in_(gone)),
+            or_(Message.owner.is_(None), Message.owner.not_in(live)),
         )
         .values(status=INTERRUPTED)
         .execution_options(synchronize_session=False)
