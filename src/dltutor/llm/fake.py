@@ -69,6 +69,7 @@ class FakeLLMServer:
         self.active = 0  # streams in progress now
         self.connections = 0  # TCP connections accepted (a client that reuses them opens few)
         self.max_active = 0
+        self.hung_up = 0  # streams the client closed before their end (the model stopped)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.AbstractServer | None = None
         self._thread: threading.Thread | None = None
@@ -85,7 +86,12 @@ class FakeLLMServer:
         def run() -> None:
             self._loop = asyncio.new_event_loop()
             self._server = self._loop.run_until_complete(
-                asyncio.start_server(self._handle, self.host, self.port, backlog=4096)
+                self._loop.create_server(
+                    lambda: asyncio.StreamReaderProtocol(_Reader(), self._handle),
+                    self.host,
+                    self.port,
+                    backlog=4096,
+                )
             )
             self.port = self._server.sockets[0].getsockname()[1]
             ready.set()
@@ -136,7 +142,7 @@ class FakeLLMServer:
                     for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)
                 }
                 body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
-                keep = await self._route(method, path.split("?")[0], body, writer)
+                keep = await self._route(method, path.split("?")[0], body, reader, writer)
                 if not keep:
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -146,7 +152,9 @@ class FakeLLMServer:
         finally:
             writer.close()
 
-    async def _route(self, method: str, path: str, body: bytes, w: asyncio.StreamWriter) -> bool:
+    async def _route(
+        self, method: str, path: str, body: bytes, r: asyncio.StreamReader, w: asyncio.StreamWriter
+    ) -> bool:
         if method == "GET" and path in ("/health", "/v1/health"):
             return await _send_json(w, 200, {"status": "ok"})
         if method == "GET" and path == "/v1/models":
@@ -180,7 +188,7 @@ class FakeLLMServer:
             if refusal:
                 return await _send_json(w, 400, {"error": {"message": refusal}})
             if req.get("stream"):
-                return await self._stream(req, script, w)
+                return await self._stream(req, script, r, w)
             return await self._whole(req, script, w)
         return await _send_json(w, 404, {"error": {"message": f"no route {method} {path}"}})
 
@@ -246,7 +254,9 @@ class FakeLLMServer:
         }
         return await _send_json(w, 200, out)
 
-    async def _stream(self, req: dict[str, Any], script: Script, w: asyncio.StreamWriter) -> bool:
+    async def _stream(
+        self, req: dict[str, Any], script: Script, r: asyncio.StreamReader, w: asyncio.StreamWriter
+    ) -> bool:
         chunks, finish = self._content(req, script)
         ttft = (
             self.first_token_delay if script.first_token_delay is None else script.first_token_delay
@@ -303,7 +313,11 @@ class FakeLLMServer:
                 if script.drop_after is not None and i >= script.drop_after:
                     w.transport.abort()  # mid-stream drop: no terminating chunk
                     return False
-                await _sleep_until(t0 + ttft + i * tpot)
+                # A real server stops generating when its client hangs up: so does this one, at
+                # once (not at its next token), so `active` counts what a model would be running.
+                if not await _sleep_until(t0 + ttft + i * tpot, r):
+                    self.hung_up += 1
+                    return False
                 w.write(event)
                 if w.transport.get_write_buffer_size() > 65536:
                     await w.drain()  # a client that stopped reading
@@ -343,10 +357,40 @@ def _usage(req: dict[str, Any], completion: int, reasoning: int) -> dict[str, An
     }
 
 
-async def _sleep_until(t: float) -> None:
+class _Reader(asyncio.StreamReader):
+    """A stream reader that says when the client hung up, so a stream can stop at once."""
+
+    def __init__(self) -> None:
+        super().__init__(limit=2**16)
+        self.hung_up = asyncio.Event()
+
+    def feed_eof(self) -> None:
+        super().feed_eof()
+        self.hung_up.set()
+
+    def set_exception(self, exc: Exception) -> None:
+        super().set_exception(exc)
+        self.hung_up.set()
+
+
+async def _sleep_until(t: float, r: asyncio.StreamReader | None = None) -> bool:
+    """Wait until `t`; False if the client hung up first (only while streaming to it: a
+    client sends nothing more until the response has ended)."""
+    hung_up = r.hung_up if isinstance(r, _Reader) else None
+    if hung_up is not None and hung_up.is_set():
+        return False
     delay = t - time.monotonic()
     if delay > 0:
-        await asyncio.sleep(delay)
+        if hung_up is None:
+            await asyncio.sleep(delay)
+            return True
+        try:
+            async with asyncio.timeout(delay):
+                await hung_up.wait()
+            return False
+        except TimeoutError:
+            return True
+    return True
 
 
 def _chunk(data: bytes) -> bytes:
