@@ -38,8 +38,12 @@ SAVE_EVERY_S = 1.0
 HISTORY_TURNS = 12
 
 T = TypeVar("T")
-# (question, lang) -> (course sections for the prompt, best first; their citation labels)
-Grounder = Callable[[str, str], tuple[list[str], list[str]]]
+# (question, lang, sections, characters per section) -> (course sections for the prompt, best
+# first; their citation labels)
+Grounder = Callable[[str, str, int, int], tuple[list[str], list[str]]]
+# How much course text grounds an answer: a large model uses three sections; the embedded 135M
+# one gets two short ones (a long context only slows its first token and confuses it more).
+GROUNDING = {"default": (3, 1200), "embedded": (2, 600)}
 
 
 @dataclass
@@ -274,7 +278,7 @@ class Chat:
 
         if not citations or learner_id <= 0:
             return ""
-        course = _course()
+        course = chat_course()
         topic = citations[0].strip("[]").split(" · ")[0]
         if topic not in course:
             return ""
@@ -314,7 +318,8 @@ class Chat:
         grounding: list[str] = []
         if self.grounder:
             try:
-                grounding, turn.citations = self.grounder(question, lang)
+                k, chars = GROUNDING["embedded" if self.backend.embedded else "default"]
+                grounding, turn.citations = self.grounder(question, lang, k, chars)
             except Exception:  # search is an aid: a broken index must not stop the answer
                 log.exception("course grounding failed; answering without course context")
         earlier = [
@@ -345,7 +350,8 @@ class Chat:
 
 
 @functools.cache
-def _course() -> Course:
+def chat_course() -> Course:
+    """The course the chat checks prerequisites in, loaded once (the web warms it at start)."""
     return Course.load()
 
 

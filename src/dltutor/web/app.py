@@ -46,10 +46,14 @@ def secret_key(settings: Settings) -> str:
 
 
 def _warm_search_index() -> None:
+    """What a first question needs, loaded before it comes: the search index (~3 s of CPU on
+    its first build) and the course the chat checks prerequisites in."""
+    from dltutor.chat import chat_course
     from dltutor.course.search import get_index
 
     try:
         get_index()
+        chat_course()
     except Exception:  # search is an aid; the first question will report it properly
         log.exception("could not load the course search index")
 
