@@ -24,8 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from dltutor.config import get_settings
 from dltutor.chat import GROUNDING
+from dltutor.config import get_settings
 from dltutor.course.answer import ground
 from dltutor.llm.backend import EMBEDDED_SAMPLING, open_backend
 from dltutor.llm.budget import PromptParts
