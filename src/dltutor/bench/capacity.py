@@ -155,3 +155,30 @@ async def search(
         else "--max-probes reached"
     )
     return Result(lo_level, hi_opt, probes, reason)
+
+
+def closed_loop_capacity(
+    slots: int, ttft0: float, service: float, think: float, ttft_limit: float, q: float
+) -> int:
+    """The exact capacity, in learners, of a server with `slots` slots that serves each request
+    in `service` seconds with its first token after `ttft0` (the fake server: service = ttft +
+    prefill x prompt tokens + (tokens - 1) x tpot), under TTFT p(q) <= `ttft_limit`, when the
+    learners start together, think a constant `think` seconds that is a whole number of service
+    times (think = z x service), and each one's first request is left out.
+
+    Why: learners that start together are served in batches of `slots`, one batch per service
+    time, and stay in step. With N = m x slots + r learners every request waits a whole number of
+    service times: those of r out of every `slots` wait one service time longer than the rest.
+    A request waits (m - 1 - z) x service beyond its think time once the slots are always busy,
+    so all meet the limit while m <= 1 + floor((think + slack) / service), slack = ttft_limit -
+    ttft0; the next r learners add requests that wait one service time more, which the quantile
+    tolerates while r / slots <= 1 - q. Hence
+
+        N* = slots x (1 + floor((think + slack) / service)) + floor((1 - q) x slots)
+
+    With think = 0 it is the capacity in concurrent requests (the concurrency search)."""
+    slack = ttft_limit - ttft0
+    if slack < 0:
+        return 0
+    rounds = math.floor((think + slack) / service + 1e-9)
+    return slots * (1 + rounds) + math.floor((1 - q) * slots + 1e-9)

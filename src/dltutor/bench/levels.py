@@ -98,7 +98,7 @@ class Prober:
         self.client, self.plan, self.t0 = client, plan, t0
         self.on_done, self.on_level = on_done, on_level
         self.records: list[RequestRecord] = []
-        self.prefixes = PrefixLog()
+        self.prefixes: dict[str, PrefixLog] = {}  # level name -> its prompts' shared prefixes
         self.scraper = Scraper(metrics_url, t0=t0) if metrics_url else None
         self.windows: dict[str, tuple[float, float]] = {}  # level name -> (start, end) seconds
 
@@ -158,7 +158,7 @@ class Prober:
                 p.max_tokens,
                 p.temperature,
                 p.seed,
-                self.prefixes,
+                self.prefixes.setdefault(f"learners={n}", PrefixLog()),
             )
             planned = n * (p.turns - p.warmup_turns)
             if p.workload == "replay":

@@ -37,11 +37,19 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "prefix_cache_queries": ("vllm:prefix_cache_queries", "vllm:gpu_prefix_cache_queries"),
     "prefix_cache_hits": ("vllm:prefix_cache_hits", "vllm:gpu_prefix_cache_hits"),
     "prefix_cache_hit_rate": ("sglang:cache_hit_rate", "vllm:gpu_prefix_cache_hit_rate"),
+    # llama.cpp counts prompt tokens it computed and, apart, those it reused from its cache
+    "prompt_tokens_cached": ("llamacpp:prompt_tokens_cached",),
     "prompt_tokens": ("vllm:prompt_tokens", "llamacpp:prompt_tokens"),
     "generation_tokens": ("vllm:generation_tokens", "llamacpp:tokens_predicted"),
 }
 GAUGES = ("running", "waiting", "kv_cache_usage", "prefix_cache_hit_rate")
-COUNTERS = ("prefix_cache_queries", "prefix_cache_hits", "prompt_tokens", "generation_tokens")
+COUNTERS = (
+    "prefix_cache_queries",
+    "prefix_cache_hits",
+    "prompt_tokens_cached",
+    "prompt_tokens",
+    "generation_tokens",
+)
 
 
 def metrics_url(base_url: str) -> str:
@@ -123,6 +131,9 @@ def summarize(samples: list[tuple[float, dict[str, float]]]) -> dict[str, Any]:
         if c in first and c in last:
             out[c] = last[c] - first[c]
     q, h = out.get("prefix_cache_queries"), out.get("prefix_cache_hits")
+    if q is None and "prompt_tokens_cached" in out:  # llama.cpp
+        h = out["prompt_tokens_cached"]
+        q = h + out.get("prompt_tokens", 0.0)
     if q:
         out["prefix_cache_hit_rate_level"] = (h or 0.0) / q
     return out

@@ -275,7 +275,9 @@ async def run_learners(level: Level, spec: LearnerSpec) -> list[RequestRecord]:
     start = time.monotonic()
 
     async def learner(i: int) -> None:
-        rng = random.Random(f"{spec.seed}-{i}")
+        # learners differ from one level to the next, so no level replays an earlier one's
+        # requests (a server's prefix cache would make the repeat look cheap)
+        rng = random.Random(f"{spec.seed}-{spec.learners}-{i}")
         script = spec.scripts(i, rng)
         await _sleep_until(start + spec.ramp_up * i / max(1, spec.learners))
         reply: str | None = None

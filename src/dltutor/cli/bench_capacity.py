@@ -178,7 +178,9 @@ def capacity(
     from dltutor.bench import capacity_report as rep
 
     samples = prober.scraper.samples if prober.scraper else []
-    prefixes = prober.prefixes.summary() if plan.by == "learners" else {}
+    # shared prefixes within one level: the answer's (or the lowest level's, if none passed)
+    shown = f"learners={int(result.answer or start)}"
+    prefixes = prober.prefixes[shown].summary() if shown in prober.prefixes else {}
     meta["server_metrics"] = (
         "scraped"
         if samples
