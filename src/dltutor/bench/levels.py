@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,8 +104,6 @@ class Prober:
         self.windows: dict[str, tuple[float, float]] = {}  # level name -> (start, end) seconds
 
     async def __call__(self, value: float) -> Probe:
-        import time
-
         p = self.plan
         name, planned, drive = self._level(value)
         if self.on_level:
