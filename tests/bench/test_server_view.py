@@ -135,3 +135,33 @@ def test_a_level_is_lost_once_too_many_missed() -> None:
     misses = [rec(3.0) for _ in range(5)]
     assert not lost(misses, {"ttft": 1.0}, 0.95, planned=100)
     assert lost(misses + [rec(3.0)], {"ttft": 1.0}, 0.95, planned=100)
+
+
+def test_a_client_that_goes_away_frees_its_slot() -> None:
+    """An early-stopped level cancels its requests: the fake server must not keep serving them
+    into the next level (as vLLM aborts a request whose client disconnected)."""
+
+    async def go(url: str) -> float:
+        async with WireClient(url, model="fake-model") as c:
+            await c.resolve_model()
+
+            async def drain(g) -> None:  # type: ignore[no-untyped-def]
+                async for _ in g:
+                    pass
+
+            hogs = [asyncio.create_task(drain(c.stream([Message("user", "x")]))) for _ in range(3)]
+            await asyncio.sleep(0.3)  # one holds the slot, two queue
+            for t in hogs:
+                t.cancel()
+            await asyncio.gather(*hogs, return_exceptions=True)
+            await asyncio.sleep(0.1)
+            g = c.stream([Message("user", "y")], max_tokens=2)
+            await drain(g)
+            return g.reply.first_token_s or 99.0
+
+    # one slot; each answer would hold it 0.05 + 99 x 0.02 = 2 s
+    with FakeLLMServer(
+        first_token_delay=0.05, token_delay=0.02, default_tokens=100, slots=1
+    ) as srv:
+        first = asyncio.run(go(srv.base_url))
+    assert first < 0.5  # not after the ghosts' 2-6 s

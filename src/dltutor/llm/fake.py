@@ -238,6 +238,9 @@ class FakeLLMServer:
                 await slot.acquire()
             finally:
                 self.waiting -= 1
+            if w.transport.is_closing():  # the client gave up while queued: serve no ghost
+                slot.release()
+                return False
         self.active += 1
         self.max_active = max(self.max_active, self.active)
         try:
@@ -277,6 +280,8 @@ class FakeLLMServer:
                     w.transport.abort()  # mid-stream drop: no terminating chunk
                     return False
                 await _sleep_until(t0 + ttft + i * tpot)
+                if w.transport.is_closing():  # the client went away: free the slot now
+                    return False
                 w.write(event)
                 if w.transport.get_write_buffer_size() > 65536:
                     await w.drain()  # a client that stopped reading
