@@ -1,14 +1,23 @@
-"""The rate capacity found by `dltutor bench capacity --by rate` next to guidellm's sweep, on one
-fake server with K slots, and both next to the true M/D/K answer.
+"""`dltutor bench capacity` next to guidellm 0.8.1 on one fake server with K slots, and both next
+to the true answer: in concurrent requests (guidellm's goodput search) and in requests/s
+(guidellm's sweep).
 
     .venv/bin/python bench/capacity_guidellm.py [--guidellm /tmp/gl/bin/guidellm] [--slots 4]
-        [--duration 30] [--sweep-size 10] [--out /tmp/capacity-guidellm]
+        [--duration 30] [--sweep-size 10] [--conc-slots 8] [--skip-rate] [--skip-concurrency]
+        [--out /tmp/capacity-guidellm]
 
-The question both tools answer: the highest request rate (Poisson arrivals) at which TTFT p95
-stays within the SLO. guidellm has no SLO search; its sweep runs a synchronous and a throughput
-benchmark, then Poisson rates evenly spaced between them, and the answer it gives is the highest
-swept rate whose TTFT p95 meets the limit (and, between that and the next, the rate where TTFT
-p95 crosses it, interpolated linearly). dltutor bisects the rate. vLLM's `bench sweep serve_sla`
+Concurrency: guidellm's `goodput` profile doubles the number of streams from `initial_streams`
+and bisects, passing a level when at least `target_attainment` (0.95) of its requests meet every
+objective (`--metrics` with `slo`), the same rule as dltutor's verdict. dltutor runs
+`bench capacity --workload questions --by concurrency`. The truth is closed_loop_capacity (the
+formula in docs/bench-capacity.md): the TTFT limit allows one service time of queueing, so
+c* = 2K + floor(0.05 K).
+
+Rate: the highest request rate (Poisson arrivals) at which TTFT p95 stays within the SLO.
+guidellm has no SLO search by rate; its sweep runs a synchronous and a throughput benchmark,
+then Poisson rates evenly spaced between them, and the answer it gives is the highest swept
+rate whose TTFT p95 meets the limit (and, between that and the next, the rate where TTFT p95
+crosses it, interpolated linearly). dltutor bisects the rate. vLLM's `bench sweep serve_sla`
 answers the same question but needs vLLM, which does not install here without a GPU.
 
 The truth: the fake server is an M/D/K queue (Poisson arrivals, K slots, every request holds one
@@ -67,6 +76,82 @@ def mdk_capacity(slots: int) -> float:
     return lo
 
 
+def run_goodput(
+    guidellm: str, url: str, a: argparse.Namespace, prompts: Path, limit: float
+) -> dict:  # type: ignore[type-arg]
+    report = a.out / "guidellm-goodput.json"
+    metrics = {"kind": "generative", "slo": {"ttft_ms": 1000 * limit}}
+    cmd = [
+        guidellm, "run",
+        "--backend", f"kind=openai_http,target={url.removesuffix('/v1')},max_tokens={TOKENS}",
+        "--profile", "kind=goodput,initial_streams=1,target_attainment=0.95,tolerance=0.02",
+        "--constraint", f"kind=max_duration,seconds={a.duration}",
+        "--metrics", json.dumps(metrics),
+        "--data", f"kind=json_file,path={prompts}",
+        "--output", f"kind=json,path={report}",
+        "--disable-console-interactive",
+    ]  # fmt: skip
+    env = os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    run_logged(cmd, report.with_suffix(".log"), a.tool_timeout, env)
+    data = json.loads(report.read_text())
+    return {"report": str(report), "raw_keys": list(data)[:10], "data": data}
+
+
+def goodput_answer(data: dict) -> tuple[int | None, list]:  # type: ignore[type-arg]
+    """guidellm's answer (highest passing streams) and its probes, from its JSON report."""
+    found: list[dict] = []  # type: ignore[type-arg]
+
+    def walk(x: object) -> None:
+        if isinstance(x, dict):
+            if "best_passing_streams" in x and "probes" in x:
+                found.append(x)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(data)
+    if not found:
+        return None, []
+    st = found[0]
+    return st.get("best_passing_streams"), [
+        (p["streams"], p["passed"], round(p["attainment"], 3)) for p in st["probes"]
+    ]
+
+
+def run_dltutor_concurrency(url: str, a: argparse.Namespace, prompts: Path, limit: float) -> dict:  # type: ignore[type-arg]
+    folder = a.out / "dltutor-concurrency"
+    cmd = dltutor_command() + [
+        "bench", "capacity", "--backend", "custom", "--base-url", url, "--model",
+        first_model(url), "--workload", "questions", "--questions", str(prompts), "--by",
+        "concurrency", "--slo", f"ttft={limit}s", "--quantile", str(Q),
+        "--max-tokens", str(TOKENS), "--out", str(folder),
+    ]  # fmt: skip
+    run_logged(cmd, a.out / "dltutor-concurrency.log", a.tool_timeout)
+    return json.loads((folder / "capacity.json").read_text())
+
+
+def concurrency_comparison(guidellm: str, a: argparse.Namespace, prompts: Path) -> dict:  # type: ignore[type-arg]
+    from dltutor.bench.capacity import closed_loop_capacity
+
+    k = a.conc_slots
+    limit = TTFT0 + 1.5 * SERVICE  # one service time of queueing allowed, half a one spare
+    truth = closed_loop_capacity(k, TTFT0, SERVICE, 0.0, limit, Q)
+    print(f"\nconcurrency: K={k}, TTFT p95 <= {limit:.2f} s; truth {truth}", flush=True)
+    with fake_server(k) as url:
+        gl = run_goodput(guidellm, url, a, prompts, limit)
+    with fake_server(k) as url:
+        dl = run_dltutor_concurrency(url, a, prompts, limit)
+    gl_best, gl_probes = goodput_answer(gl["data"])
+    dl_best = dl["answer"]
+    print(f"  guidellm goodput: {gl_best} (probes {gl_probes})")
+    print(f"  dltutor: {dl_best:g} (levels {[(p['level'], p['ok']) for p in dl['probes']]})")
+    return {"slots": k, "limit_s": limit, "truth": truth, "guidellm": gl_best,
+            "guidellm_probes": gl_probes, "dltutor": dl_best,
+            "dltutor_levels": [(p["level"], p["ok"]) for p in dl["probes"]]}  # fmt: skip
+
+
 def fake_server(slots: int):  # type: ignore[no-untyped-def]
     return child_server(
         [
@@ -100,7 +185,7 @@ def run_guidellm(guidellm: str, url: str, a: argparse.Namespace, prompts: Path) 
         guidellm, "run",
         "--backend", f"kind=openai_http,target={url.removesuffix('/v1')},max_tokens={TOKENS}",
         "--profile", f"kind=sweep,sweep_size={a.sweep_size},strategy_type=poisson",
-        "--constraint", f"kind=max_seconds,duration={a.duration}",
+        "--constraint", f"kind=max_duration,seconds={a.duration}",
         "--data", f"kind=json_file,path={prompts}",
         "--output", f"kind=json,path={report}",
         "--disable-console-interactive",
@@ -161,6 +246,9 @@ def main() -> int:
     ap.add_argument("--slots", type=int, default=4)
     ap.add_argument("--duration", type=float, default=40.0, help="seconds per level, both tools")
     ap.add_argument("--sweep-size", type=int, default=10)
+    ap.add_argument("--conc-slots", type=int, default=8, help="slots for the concurrency part")
+    ap.add_argument("--skip-rate", action="store_true")
+    ap.add_argument("--skip-concurrency", action="store_true")
     ap.add_argument("--tool-timeout", type=float, default=1800)
     ap.add_argument("--out", type=Path, default=Path("/tmp/capacity-guidellm"))
     a = ap.parse_args()
@@ -172,19 +260,40 @@ def main() -> int:
     a.out.mkdir(parents=True, exist_ok=True)
     prompts = a.out / "prompts.jsonl"
     write_prompts(prompts, 20000)
+    print(f"load {load1():.1f} on {os.cpu_count()} cores", flush=True)
+    out: dict = {"load1_start": load1()}  # type: ignore[type-arg]
+    if not a.skip_concurrency:
+        out["concurrency"] = concurrency_comparison(a.guidellm, a, prompts)
+    if not a.skip_rate:
+        out["rate"] = rate_comparison(a.guidellm, a, prompts)
+    print()
+    if "concurrency" in out:
+        c = out["concurrency"]
+        print(f"| concurrency, K={c['slots']} | truth {c['truth']} | dltutor {c['dltutor']:g} | "
+              f"guidellm goodput {c['guidellm']} |")  # fmt: skip
+    if "rate" in out:
+        r = out["rate"]
+        print(f"| rate, K={r['slots']} | truth {r['truth_rps']:.2f} | dltutor {r['dltutor_rps']:.2f} "
+              f"({r['dltutor_vs_truth_pct']:+.1f}%) | guidellm sweep {r['guidellm_best_rps']} / "
+              f"crossing {r['guidellm_crossing_rps']} |")  # fmt: skip
+    out["load1_end"] = load1()
+    print(json.dumps(out))
+    return 0
+
+
+def rate_comparison(guidellm: str, a: argparse.Namespace, prompts: Path) -> dict:  # type: ignore[type-arg]
     truth = mdk_capacity(a.slots)
     print(
-        f"fake server: K={a.slots}, TTFT0 {TTFT0:.2f} s, S {SERVICE:.2f} s (ceiling "
-        f"{a.slots / SERVICE:.1f} req/s); SLO TTFT p95 <= {LIMIT} s; M/D/K truth {truth:.3f} req/s"
-        f" · load {load1():.1f} on {os.cpu_count()} cores",
+        f"\nrate: K={a.slots}, TTFT0 {TTFT0:.2f} s, S {SERVICE:.2f} s (ceiling "
+        f"{a.slots / SERVICE:.1f} req/s); SLO TTFT p95 <= {LIMIT} s; M/D/K truth {truth:.3f} req/s",
         flush=True,
     )
     with fake_server(a.slots) as url:
-        gl_rows = run_guidellm(a.guidellm, url, a, prompts)
+        gl_rows = run_guidellm(guidellm, url, a, prompts)
     with fake_server(a.slots) as url:
         dl = run_dltutor(url, a, prompts)
     best, crossing = guidellm_answer(gl_rows)
-    print("\nguidellm sweep (Poisson):")
+    print("guidellm sweep (Poisson):")
     for r in gl_rows:
         rate = "–" if r["rate"] is None else f"{r['rate']:.2f}"
         print(f"  {r['strategy']:<12} rate {rate:>6}  achieved {r['achieved']:.2f}/s  TTFT p95 "
@@ -194,34 +303,20 @@ def main() -> int:
         v = p["verdict"]["metrics"]["ttft"]["value"]
         print(f"  rate {p['level']:.3f}  {'meets' if p['ok'] else 'misses'}  TTFT p95 "
               f"{'–' if v is None else f'{v:.3f} s'}{'  (stopped early)' if p['stopped_early'] else ''}")  # fmt: skip
-
-    def pct(x: float | None) -> str:
-        return "–" if x is None else f"{100 * (x - truth) / truth:+.1f}%"
-
     found = dl["answer"]
-    print(f"\n| | req/s | vs M/D/K truth |\n|---|---:|---:|\n| M/D/K truth | {truth:.2f} | |")
-    print(f"| dltutor bench capacity (bisection) | {found:.2f} | {pct(found)} |")
-    print(f"| guidellm sweep, highest passing rate | {best or 0:.2f} | {pct(best)} |")
-    print(f"| guidellm sweep, interpolated crossing | {crossing or 0:.2f} | {pct(crossing)} |")
-    print(
-        json.dumps(
-            {
-                "slots": a.slots,
-                "truth_rps": truth,
-                "dltutor_rps": found,
-                "guidellm_best_rps": best,
-                "guidellm_crossing_rps": crossing,
-                "dltutor_vs_truth_pct": 100 * (found - truth) / truth,
-                "guidellm_crossing_vs_truth_pct": None
-                if crossing is None
-                else 100 * (crossing - truth) / truth,
-                "guidellm": gl_rows,
-                "dltutor_levels": [(p["level"], p["ok"]) for p in dl["probes"]],
-                "load1": load1(),
-            }
-        )
-    )
-    return 0
+    return {
+        "slots": a.slots,
+        "truth_rps": truth,
+        "dltutor_rps": found,
+        "guidellm_best_rps": best,
+        "guidellm_crossing_rps": crossing,
+        "dltutor_vs_truth_pct": 100 * (found - truth) / truth,
+        "guidellm_crossing_vs_truth_pct": None
+        if crossing is None
+        else 100 * (crossing - truth) / truth,
+        "guidellm": gl_rows,
+        "dltutor_levels": [(p["level"], p["ok"]) for p in dl["probes"]],
+    }
 
 
 if __name__ == "__main__":

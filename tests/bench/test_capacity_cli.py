@@ -120,3 +120,39 @@ def test_learners_on_the_embedded_engine_with_its_metrics(tmp_path: Path) -> Non
     assert probe["server"]["generation_tokens"] > 0
     rows = [json.loads(x) for x in (out / "requests.jsonl").read_text().splitlines()]
     assert len(rows) == 3 and all(r["status"] in ("ok", "truncated") for r in rows)
+
+
+def test_plain_bench_takes_burstiness_and_ramp_up(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    res = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "--backend",
+            "fake",
+            "--fake-ttft",
+            "0.01",
+            "--fake-tpot",
+            "0.002",
+            "--fake-tokens",
+            "4",
+            "--questions",
+            "seed",
+            "--rate",
+            "40",
+            "--burstiness",
+            "0.5",
+            "--ramp-up",
+            "0.2",
+            "--requests",
+            "12",
+            "--out",
+            str(out),
+        ],  # fmt: skip
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "summary.json").read_text())
+    assert data["meta"]["burstiness"] == 0.5 and data["meta"]["ramp_up_s"] == 0.2
+    assert data["levels"][0]["requests"] == 12  # ramp-up requests are not among them
+    phases = [json.loads(x)["phase"] for x in (out / "requests.jsonl").read_text().splitlines()]
+    assert phases.count("measure") == 12 and "rampup" in phases
