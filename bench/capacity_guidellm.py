@@ -200,8 +200,16 @@ def run_guidellm(guidellm: str, url: str, a: argparse.Namespace, prompts: Path) 
         strategy = (
             b.get("scheduler", {}).get("strategy") or b.get("config", {}).get("strategy") or {}
         )
+        starts = sorted(
+            r["request_start_time"]
+            for kind in ("successful", "errored", "incomplete")
+            for r in (b.get("requests") or {}).get(kind) or []
+            if r.get("request_start_time")
+        )
+        sent = (len(starts) - 1) / (starts[-1] - starts[0]) if len(starts) > 1 else None
         rows.append(
             {
+                "sent_rate": sent,  # requests started per second, from its own report
                 "strategy": strategy.get("type_") or strategy.get("type") or "?",
                 "rate": strategy.get("rate"),
                 "achieved": done / (b["duration"] or float("nan")),
@@ -232,7 +240,8 @@ def run_dltutor(url: str, a: argparse.Namespace, prompts: Path) -> dict:  # type
     cmd = dltutor_command() + [
         "bench", "capacity", "--backend", "custom", "--base-url", url, "--model",
         first_model(url), "--workload", "questions", "--questions", str(prompts), "--by",
-        "rate", "--burstiness", "1", "--duration", str(a.duration), "--start", "2",
+        "rate", "--burstiness", "1", "--duration", str(a.rate_duration), "--ramp-up", "10",
+        "--start", "2",
         "--precision", "0.02", "--slo", f"ttft={LIMIT}s", "--quantile", str(Q),
         "--max-tokens", str(TOKENS), "--out", str(folder),
     ]  # fmt: skip
@@ -247,6 +256,13 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=40.0, help="seconds per level, both tools")
     ap.add_argument("--sweep-size", type=int, default=10)
     ap.add_argument("--conc-slots", type=int, default=8, help="slots for the concurrency part")
+    ap.add_argument(
+        "--rate-duration",
+        type=float,
+        default=120.0,
+        help="dltutor's rate levels: seconds of arrivals (a p95 from 30 s of Poisson arrivals "
+        "is too noisy: the search then keeps lucky passes)",
+    )
     ap.add_argument("--skip-rate", action="store_true")
     ap.add_argument("--skip-concurrency", action="store_true")
     ap.add_argument("--tool-timeout", type=float, default=1800)
@@ -296,7 +312,8 @@ def rate_comparison(guidellm: str, a: argparse.Namespace, prompts: Path) -> dict
     print("guidellm sweep (Poisson):")
     for r in gl_rows:
         rate = "–" if r["rate"] is None else f"{r['rate']:.2f}"
-        print(f"  {r['strategy']:<12} rate {rate:>6}  achieved {r['achieved']:.2f}/s  TTFT p95 "
+        sent = "–" if r["sent_rate"] is None else f"{r['sent_rate']:.2f}"
+        print(f"  {r['strategy']:<12} rate {rate:>6}  sent {sent}/s  done {r['achieved']:.2f}/s  TTFT p95 "
               f"{r['ttft_p95_s']:.3f} s  ({r['completed']} requests)")  # fmt: skip
     print("dltutor bench capacity --by rate:")
     for p in dl["probes"]:

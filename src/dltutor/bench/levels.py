@@ -54,7 +54,7 @@ class Plan:
     turns: int = 6  # per learner
     warmup_turns: int = 1
     requests: int | None = None  # concurrency: measured requests per level (default 5 x c, >= 40)
-    duration: float = 30.0  # rate: seconds of arrivals per level
+    duration: float = 120.0  # rate: seconds of arrivals per level
     warmup: int | None = None  # concurrency/rate: warm-up requests (default: one round)
     burstiness: float = 1.0
     ramp_up: float = 0.0

@@ -65,7 +65,9 @@ def capacity(
     requests: Annotated[
         int | None, typer.Option(help="concurrency/rate: measured requests per level")
     ] = None,
-    duration: Annotated[float, typer.Option(help="rate: seconds of arrivals per level")] = 30.0,
+    duration: Annotated[
+        float, typer.Option(help="rate: seconds of arrivals per level (a p95 needs many)")
+    ] = 120.0,
     burstiness: Annotated[
         float, typer.Option(help="rate: gamma shape of the gaps (1 Poisson)")
     ] = 1.0,
