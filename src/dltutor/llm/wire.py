@@ -76,6 +76,9 @@ class _Exchange(asyncio.Protocol):
                 self.done.set_result(None)  # a body delimited by closing the connection
             else:
                 self.done.set_exception(ConnectionError(str(exc or "connection closed")))
+                # a request given up on (timed out, cancelled) no longer awaits it: without
+                # this asyncio logs "Future exception was never retrieved" for each one
+                self.done.exception()
 
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
@@ -175,6 +178,7 @@ class _Exchange(asyncio.Protocol):
         self.keep_alive = False
         if self.done is not None and not self.done.done():
             self.done.set_exception(ConnectionError(why))
+            self.done.exception()  # marked retrieved; an awaiting request still gets it
         if self.transport is not None:
             self.transport.abort()
 
