@@ -57,10 +57,11 @@ class FakeLLMServer:
         default_tokens: int = 16,
         host: str = "127.0.0.1",
         port: int = 0,
-        window: int | None = None,
-        style: str = "openai",
         slots: int = 0,
         prefill_per_token: float = 0.0,
+        *,
+        window: int | None = None,
+        style: str = "openai",
     ) -> None:
         self.models = models or ["fake-model"]
         # A context window enforced the way each kind of server does (see `_over_window`), and
