@@ -551,7 +551,9 @@ _default_lock = threading.Lock()
 def get_index(root: Path | None = None) -> SearchIndex:
     """A process-wide index for the shipped course (or `root`), loaded once. Thread-safe: the
     web app warms it in a thread at start-up while the first questions may already ask for it,
-    and building it twice would cost seconds of CPU twice."""
+    and building it twice would cost its CPU twice (on a fresh install, embedding the dense
+    units takes a couple of CPU-minutes; afterwards the cached index loads in a fraction of a
+    second)."""
     key = str(root or data_dir())
     index = _default.get(key)
     if index is None:

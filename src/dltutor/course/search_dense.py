@@ -20,12 +20,15 @@ Scoring a topic (`DenseIndex.topic_scores`): the cosine of the query with each u
 unit's "hubness" (its mean cosine with its nearest units of other topics: a generic unit such
 as a numeric quiz question is close to every question, and would otherwise win everywhere);
 a topic scores the mean of its TOP_UNITS best units. Fusion with BM25 is by reciprocal rank
-(`reciprocal_rank_fusion`), which needs no common scale between the two scores.
+(`reciprocal_rank_fusion`), which needs no common scale between the two scores; on the own
+question sets, k from 1 to 100, dense weights from 0.7 to 1.5 and a weighted sum of normalized
+scores all came within 0.02 of each other, so the textbook k=60 and equal weights stay.
 
-Cost: embedding the units is most of building the index; it happens once per course version
-(the index is cached) and units whose text did not change are taken from the previous cached
-index or from earlier builds in this process. Querying loads the model on first use (the file
-is memory-mapped) and embeds the question: milliseconds on one thread.
+Cost (2 shared cores): embedding the 1,388 units is most of building the index, ~140 CPU-s
+against ~3 s for BM25; it happens once per course version (the index is cached), and units
+whose text did not change are taken from the previous cached index or from earlier builds in
+this process. Querying loads the model on first use (memory-mapped: ~40 ms) and embeds the
+question at ~1 ms of CPU per token, 13-29 ms for a typical question.
 """
 
 from __future__ import annotations
