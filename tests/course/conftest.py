@@ -9,6 +9,7 @@ import pytest
 
 from dltutor.course import Course
 from dltutor.course.search import SearchIndex
+from dltutor.course.search_dense import load_known, save_known
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +18,17 @@ def course() -> Course:
 
 
 @pytest.fixture(scope="session")
-def index(course: Course) -> SearchIndex:
-    return SearchIndex.build(course)
+def index(course: Course, request: pytest.FixtureRequest) -> SearchIndex:
+    """The shipped course's index, built by this code (never loaded from a cache).
+
+    Embedding the course's dense units costs a couple of CPU-minutes. A unit's vector depends
+    only on the model and the text (its key hashes both), so vectors are kept between runs in
+    pytest's cache folder inside the clone, and only new or edited texts are embedded again.
+    """
+    store = request.config.cache.mkdir("dltutor-dense-units")
+    index = SearchIndex.build(course, known=load_known([store]))
+    save_known(store, index.dense_vectors())
+    return index
 
 
 LESSONS = {

@@ -1,4 +1,5 @@
-"""Course search: tokenization, ranking behaviour, caching, and recall on learner questions."""
+"""Course search: tokenization, ranking behaviour, dense retrieval and fusion, caching, and
+recall on learner questions (the own sets and the held-out set)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,16 @@ QUESTIONS_FILE = Path(__file__).with_name("search_questions.yaml")
 DATA = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
 QUESTIONS: list[dict] = DATA["questions"]
 SEEDS: list[dict] = DATA["seed_003"]
+PARAPHRASES: list[dict] = DATA["paraphrases"]
+# Written blind by another helper and never used to tune search: only aggregate recall is
+# computed on it, and a failure does not list its questions.
+HELDOUT_FILE = Path(__file__).with_name("heldout_questions.yaml")
+HELDOUT: list[dict] = yaml.safe_load(HELDOUT_FILE.read_text(encoding="utf-8"))["questions"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-RECALL_TARGET = 0.9
 MIN_ANSWERABLE = 80
+# recall@3 of BM25 + dense, as bench/search_bench.py measured it, minus a small margin so that
+# a regression fails (measured 1.000 / 0.882 / 0.911; BM25 alone 0.994 / 0.776 / 0.875).
+RECALL_AT_3 = {"own": 0.98, "paraphrases": 0.86, "heldout": 0.89}
 
 
 # ---- the question set itself --------------------------------------------------------------
@@ -35,6 +43,26 @@ def test_question_set_is_big_and_bilingual(course: Course) -> None:
     unknown = {e for q in QUESTIONS + SEEDS for e in q["expect"] if e not in course}
     assert not unknown, f"expected topics not in topics.yaml: {unknown}"
     assert len({q["q"] for q in QUESTIONS}) == len(QUESTIONS), "duplicate questions"
+
+
+@pytest.mark.parametrize("name", ["paraphrases", "heldout"])
+def test_other_question_sets_are_big_and_bilingual(name: str, course: Course) -> None:
+    # counts, not the questions: a failure must not print the held-out set
+    questions = PARAPHRASES if name == "paraphrases" else HELDOUT
+    n_zh = sum(bool(CJK.search(q["q"])) for q in questions)
+    n, n_unique = len(questions), len({q["q"] for q in questions})
+    assert n >= 100 and n_zh >= 40 and n - n_zh >= 40, (n, n_zh)
+    assert n_unique == n, "duplicate questions"
+    unknown = sorted({e for q in questions for e in q["expect"] if e not in course})
+    assert not unknown, f"expected topics not in topics.yaml: {unknown}"
+
+
+def test_the_paraphrases_copy_no_other_set() -> None:
+    """The paraphrases were written for this search; the held-out set was written blind, and one
+    of its questions happens to equal one of `questions`, which is left as it came."""
+    mine = {q["q"] for q in PARAPHRASES}
+    shared = len(mine & {q["q"] for q in QUESTIONS + SEEDS + HELDOUT})
+    assert shared == 0, f"{shared} paraphrases also appear in another set"
 
 
 def _seed_file() -> Path | None:
@@ -203,11 +231,14 @@ def _answerable(course: Course, q: dict) -> bool:
     return any(course[e].lessons for e in q["expect"])
 
 
-def test_recall_at_3(course: Course, index: SearchIndex) -> None:
-    """recall@3 >= 0.9 over questions whose expected topic has a lesson (both languages)."""
-    evaluated = [q for q in QUESTIONS if _answerable(course, q)]
-    all_landed = all(t.lessons for t in course)
-    if all_landed:
+SETS = {"own": QUESTIONS, "paraphrases": PARAPHRASES, "heldout": HELDOUT}
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_recall_at_3(name: str, course: Course, index: SearchIndex) -> None:
+    """recall@3 of the fused search over questions whose expected topic has a lesson."""
+    evaluated = [q for q in SETS[name] if _answerable(course, q)]
+    if all(t.lessons for t in course):
         assert len(evaluated) >= MIN_ANSWERABLE
     if not evaluated:
         pytest.skip("no lessons yet")
@@ -217,11 +248,23 @@ def test_recall_at_3(course: Course, index: SearchIndex) -> None:
         if not set(q["expect"]) & set(top):
             misses.append(f"{q['q']!r}: expected {q['expect']}, got {top}")
     recall = 1 - len(misses) / len(evaluated)
-    print(f"\nrecall@3 = {recall:.3f} over {len(evaluated)} of {len(QUESTIONS)} questions")
-    assert recall >= RECALL_TARGET, (
-        f"recall@3 {recall:.3f} < {RECALL_TARGET} over {len(evaluated)} questions; misses:\n"
-        + "\n".join(misses)
+    print(f"\n{name}: recall@3 = {recall:.3f} over {len(evaluated)} questions")
+    # the held-out questions stay unseen: a failure gives the figure, not the questions
+    detail = "" if name == "heldout" else "; misses:\n" + "\n".join(misses)
+    assert recall >= RECALL_AT_3[name], (
+        f"{name}: recall@3 {recall:.3f} < {RECALL_AT_3[name]} over {len(evaluated)}{detail}"
     )
+
+
+def test_dense_retrieval_is_what_lifts_the_paraphrases(course: Course, index: SearchIndex) -> None:
+    """BM25 alone stays below the fused threshold on questions worded unlike the course."""
+    assert index.dense is not None, "the shipped index was built without dense retrieval"
+    evaluated = [q for q in PARAPHRASES if _answerable(course, q)]
+    found = sum(
+        bool(set(q["expect"]) & {h.topic for h in index.search(q["q"], k=3, dense=False)})
+        for q in evaluated
+    )
+    assert found / len(evaluated) < RECALL_AT_3["paraphrases"]
 
 
 @pytest.mark.parametrize(

