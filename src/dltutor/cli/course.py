@@ -13,7 +13,21 @@ from dltutor.cli.common import check_lang, cli_lang
 if TYPE_CHECKING:
     from dltutor.course import Course
 
-course_app = typer.Typer(help="The course data: check it.", no_args_is_help=True)
+course_app = typer.Typer(help="The course data: check it, embed it.", no_args_is_help=True)
+
+
+@course_app.command("embed")
+def embed() -> None:
+    """Write the vectors of the course's search texts (course_data/dense/dense.npz), embedding
+    only texts that changed; run it after editing lessons (`course check` says when)."""
+    from dltutor.course import Course
+    from dltutor.course.search import SHIPPED_VECTORS
+    from dltutor.course.search_dense import write_shipped
+
+    course = Course.load()
+    with Console(stderr=True).status("embedding the course's changed search texts…"):
+        new, kept = write_shipped(course, course.root / SHIPPED_VECTORS)
+    typer.echo(f"embedded {new} text(s), kept {kept}: {course.root / SHIPPED_VECTORS}")
 
 
 @course_app.command("check")

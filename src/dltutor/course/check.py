@@ -231,4 +231,24 @@ def check_course(
                 rep.blocks_run += 1
                 if err:
                     rep.problems.append(f"{where}: runnable block failed: {err}")
+    if topics is None:
+        rep.problems.extend(check_shipped_vectors(course))
     return rep
+
+
+def check_shipped_vectors(course: Course) -> list[str]:
+    """The search texts' vectors shipped with the course must cover the course as it is, or a
+    fresh install embeds the difference itself (minutes of CPU before its first search)."""
+    from dltutor.course.search import SHIPPED_VECTORS
+    from dltutor.course.search_dense import installed, stale_units
+
+    if not installed():
+        return []
+    stale = stale_units(course, course.root / SHIPPED_VECTORS)
+    if not stale:
+        return []
+    where = ", ".join(sorted({u.topic for u in stale})[:5])
+    return [
+        f"search vectors: {len(stale)} text(s) changed since they were embedded ({where}…): "
+        "run `dltutor course embed`"
+    ]

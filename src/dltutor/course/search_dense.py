@@ -327,3 +327,29 @@ def reciprocal_rank_fusion(
         r = ranks(np.where(ok, scores, -np.inf)) + 1
         total += np.where(ok, weight / (k + r), 0.0)
     return total
+
+
+# ---- the vectors shipped with the course --------------------------------------------------------
+
+
+def stale_units(course: Course, folder: Path) -> list[Unit]:
+    """The course's dense units whose vectors `folder/dense.npz` lacks (a lesson changed since
+    `dltutor course embed` last ran): a fresh install would embed these itself."""
+    known = load_known([folder])
+    return [u for u in dict.fromkeys(dense_units(course)) if u.key not in known]
+
+
+def write_shipped(course: Course, folder: Path, encoder: Encoder | None = None) -> tuple[int, int]:
+    """Write the vectors of every dense unit of `course` to `folder/dense.npz`, embedding only
+    the units it lacks and dropping vectors no unit uses. Returns (embedded now, kept)."""
+    units = list(dict.fromkeys(dense_units(course)))
+    known = load_known([folder])
+    todo = [u for u in units if u.key not in known]
+    if todo:
+        encoder = encoder or get_encoder()
+        for i in range(0, len(todo), BATCH):
+            batch = todo[i : i + BATCH]
+            for u, v in zip(batch, encoder.passages([u.text for u in batch]), strict=True):
+                known[u.key] = v.astype(np.float16)
+    save_known(folder, {u.key: known[u.key].astype(np.float16) for u in units})
+    return len(todo), len(units) - len(todo)
