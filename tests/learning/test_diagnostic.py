@@ -28,7 +28,7 @@ def test_topics_without_a_quiz_get_a_probe(bare_course: Course) -> None:
     d = Diagnostic(bare_course, max_items=3)
     item = d.next_item()
     assert isinstance(item, ProbeItem) and item.id == f"{item.topic}/probe"
-    assert item.is_correct(0) and item.is_correct("yes") and not item.is_correct(1)
+    assert item.is_correct("yes") and item.is_correct("能") and not item.is_correct("no")
     assert {"zh", "en"} <= set(item.text)
     d.record(item.id, False)
     assert set(d.mastery()) == set(bare_course.topics)

@@ -45,9 +45,9 @@ pytestmark = [
 ]
 
 
-def right_answer(item_id: str) -> int | str | None:
+def right_answer(item_id: str) -> tuple[str, str] | None:
     """What a learner who knows stages 0 and 1 (maths, Python, ML basics) answers: the right
-    answer there, "I don't know" beyond."""
+    option's id ("option", id) or the answer text ("text", words) there, "I don't know" beyond."""
     from dltutor.web.deps import shipped_course
     from dltutor.web.practice import find_item
 
@@ -56,10 +56,12 @@ def right_answer(item_id: str) -> int | str | None:
     if topic not in course or course[topic].stage > 1:
         return None
     try:
-        text = find_item(course, item_id).text["zh"]
-    except KeyError:  # a self-assessment probe: "yes" is option 0
-        return 0
-    return int(text["answer"]) if text.get("options") else str(text["answer"])
+        item = find_item(course, item_id)
+    except KeyError:  # a self-assessment probe
+        return ("option", "yes")
+    if item.key is not None:
+        return ("option", item.key)
+    return ("text", item.answer_text("zh"))
 
 
 @pytest.fixture
@@ -129,11 +131,11 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
             answer = right_answer(item_id)
             if answer is None:
                 page.click("#diagnosis-dontknow")
-            elif isinstance(answer, int):
-                page.check(f"#diagnosis-item input[type=radio] >> nth={answer}")
+            elif answer[0] == "option":
+                page.check(f"#diagnosis-item input[type=radio][value='{answer[1]}']")
                 page.click("#diagnosis-submit")
             else:
-                page.fill("#diagnosis-item input[name=response]", answer)
+                page.fill("#diagnosis-item input[name=response]", answer[1])
                 page.click("#diagnosis-submit")
         expect(page.locator("#diagnosis-chart svg")).to_be_visible()
         llm.enqueue(

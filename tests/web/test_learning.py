@@ -66,7 +66,7 @@ def test_diagnosis_plan_checkpoints_and_markdown(web: TestClient) -> None:
         stage0 = item["topic"].startswith(("math.", "python.", "compute."))
         d = web.post(
             "/api/diagnosis/answer",
-            json={"item_id": item["id"], "response": 0 if stage0 else "dontknow"},
+            json={"item_id": item["id"], "response": right_answer(item) if stage0 else "dontknow"},
             headers=h,
         ).json()
         assert len(asked) <= 20
@@ -99,6 +99,15 @@ def test_diagnosis_plan_checkpoints_and_markdown(web: TestClient) -> None:
     assert web.get("/api/plan").json()["ticked"] == 0
     r = web.post("/api/plan/checkpoints", json={"key": "no.such_topic#0", "done": True}, headers=h)
     assert r.status_code == 404
+
+
+def right_answer(item: dict[str, object]) -> str:
+    """The right response to an item as the API shows it, from the course data."""
+    from dltutor.web.deps import shipped_course
+    from dltutor.web.practice import find_item
+
+    q = find_item(shipped_course(), str(item["id"]))
+    return q.key if q.key is not None else q.answer_text("en")
 
 
 def test_diagnosis_pages_walk_one_item_per_page(web: TestClient) -> None:
@@ -160,13 +169,13 @@ def test_quiz_answers_move_mastery_and_schedule_reviews(web: TestClient) -> None
     assert items and all("answer" not in i for i in items)
     mcq = next(i for i in items if i["type"] == "mcq")
     wrong = web.post(
-        "/api/quiz/answer", json={"item_id": mcq["id"], "response": 99}, headers=h
+        "/api/quiz/answer", json={"item_id": mcq["id"], "response": "zz"}, headers=h
     ).json()
     assert wrong["correct"] is False and wrong["answer"] and wrong["mastery"] < 0.2
     # the right option, found by trying each (the API never tells it in advance)
-    for k in range(len(mcq["options"])):
+    for option in mcq["options"]:
         right = web.post(
-            "/api/quiz/answer", json={"item_id": mcq["id"], "response": k}, headers=h
+            "/api/quiz/answer", json={"item_id": mcq["id"], "response": option["id"]}, headers=h
         ).json()
         if right["correct"]:
             break

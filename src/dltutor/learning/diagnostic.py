@@ -50,12 +50,12 @@ PRUNE_BELOW = 1e-4
 class ProbeItem(QuizItem):
     """A self-assessment stand-in for a topic whose quiz is not written yet.
 
-    Option 0 ("yes") counts as correct; the CLI also accepts y/yes/是/会.
+    Option "yes" counts as correct; so do y/是/会/能/可以 (typed at the CLI).
     """
 
     def is_correct(self, response: str | int, lang: str = "en") -> bool:
         answer = str(response).strip().lower()
-        return answer in {"0", "y", "yes", "是", "会", "能", "可以"}
+        return answer in {"y", "yes", "是", "会", "能", "可以"}
 
 
 def probe_item(course: Course, topic_id: str) -> ProbeItem:
@@ -63,19 +63,19 @@ def probe_item(course: Course, topic_id: str) -> ProbeItem:
     text = {
         "zh": {
             "question": f"不查资料，你能讲清「{title['zh']}」并做出相关的基础练习吗？",
-            "options": ["能", "不能"],
-            "answer": 0,
+            "options": {"yes": "能", "no": "不能"},
             "explanation": "这是一道自评题：这个主题的测验题还在编写中。",
         },
         "en": {
             "question": f"Without looking it up, could you explain “{title['en']}” "
             "and solve a basic exercise on it?",
-            "options": ["Yes", "No"],
-            "answer": 0,
+            "options": {"yes": "Yes", "no": "No"},
             "explanation": "A self-assessment: this topic's quiz is still being written.",
         },
     }
-    return ProbeItem(id=f"{topic_id}/probe", topic=topic_id, type="probe", difficulty=1, text=text)
+    return ProbeItem(
+        id=f"{topic_id}/probe", topic=topic_id, type="probe", difficulty=1, text=text, key="yes"
+    )
 
 
 @lru_cache(maxsize=8)

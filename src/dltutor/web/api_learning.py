@@ -31,7 +31,7 @@ log = logging.getLogger("dltutor.web")
 ItemId = Annotated[
     str, Field(min_length=3, max_length=120, pattern=r"^[a-z0-9_.]+/[A-Za-z0-9_.-]+$")
 ]
-Response = Annotated[str | int, Field(description="an option index (mcq) or the answer text")]
+Response = Annotated[str | int, Field(description="an option's id (mcq) or the answer text")]
 
 
 class ProfileIn(BaseModel):
@@ -50,12 +50,17 @@ class ProfileIn(BaseModel):
         return Profile(**self.model_dump())
 
 
+class OptionOut(BaseModel):
+    id: str  # answer with this id
+    text: str
+
+
 class ItemOut(BaseModel):
     id: str
     topic: str
     type: str
     question: str
-    options: list[str]
+    options: list[OptionOut]  # in this learner's order (seeded per learner, stable)
 
 
 class StageOut(BaseModel):
@@ -200,7 +205,7 @@ def diagnosis_out(
         ]
         out.open_question = flow.OPEN_QUESTION[lang]
     elif attempt.next_item is not None:
-        out.item = ItemOut(**practice.item_view(attempt.next_item, attempt.lang))
+        out.item = ItemOut(**practice.item_view(course, attempt.next_item, attempt.lang, me.id))
     return out
 
 
@@ -373,7 +378,7 @@ def topic_quiz(
     if topic_id not in course:
         raise HTTPException(404, "no such topic")
     lang = page_lang(request, me)
-    return [ItemOut(**practice.item_view(i, lang)) for i in course[topic_id].quiz]
+    return [ItemOut(**practice.item_view(course, i, lang, me.id)) for i in course[topic_id].quiz]
 
 
 @router.post("/quiz/answer", response_model=FeedbackOut, dependencies=[CSRF])

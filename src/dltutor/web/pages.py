@@ -132,7 +132,7 @@ def lesson_page(
         lesson_html=html,
         prereqs=prereqs,
         objectives=topic.objectives.get(lang, []),
-        quiz=[practice.item_view(i, lang) for i in topic.quiz],
+        quiz=[practice.item_view(course, i, lang, me.id) for i in topic.quiz],
         exercises=exercises_by_topic().get(topic_id, []),
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dltutor.course.model import CheckQuestion, Course, QuizItem
+from dltutor.learning.shuffle import option_order
 from dltutor.store import repo
 from dltutor.tutor import record
 
@@ -30,35 +31,36 @@ def item_lang(item: QuizItem, lang: str) -> str:
     return lang if lang in item.text else next(iter(item.text))
 
 
-def item_view(item: QuizItem, lang: str) -> dict[str, Any]:
-    """What a page shows of an item (never the answer)."""
-    t = item.text[item_lang(item, lang)]
+def item_view(course: Course, item: QuizItem, lang: str, learner_id: int | None) -> dict[str, Any]:
+    """What a page shows of an item (never the answer): the options in this learner's order
+    (`learning/shuffle.py`), each with the id to answer with."""
+    shown = item_lang(item, lang)
+    options = item.options(shown)
     return {
         "id": item.id,
         "topic": item.topic,
         "type": item.type,
-        "question": str(t["question"]),
-        "options": [str(o) for o in t.get("options") or []],
+        "question": item.question(shown),
+        "options": [
+            {"id": oid, "text": options[oid]}
+            for oid in option_order(course, item, learner_id)
+            if oid in options
+        ],
     }
 
 
 def feedback(item: QuizItem, response: str | int, correct: bool, lang: str) -> dict[str, Any]:
     """After an answer: the explanation, and why the chosen wrong option is wrong."""
-    t = item.text[item_lang(item, lang)]
-    out: dict[str, Any] = {"correct": correct, "explanation": str(t.get("explanation") or "")}
-    if item.type == "mcq":
-        options = t.get("options") or []
-        answer = int(t["answer"])
-        out["answer"] = str(options[answer]) if 0 <= answer < len(options) else str(answer)
-        why = t.get("why_wrong") or []
-        try:
-            chosen = int(response)
-        except (TypeError, ValueError):
-            chosen = -1
-        if not correct and 0 <= chosen < len(why) and why[chosen]:
-            out["why_wrong"] = str(why[chosen])
-    else:
-        out["answer"] = str(t.get("answer", ""))
+    shown = item_lang(item, lang)
+    out: dict[str, Any] = {
+        "correct": correct,
+        "explanation": str(item.text[shown].get("explanation") or ""),
+        "answer": item.answer_text(shown),
+    }
+    if item.key is not None and not correct:
+        why = item.why_wrong(shown, str(response).strip().lower())
+        if why:
+            out["why_wrong"] = why
     return out
 
 
@@ -102,7 +104,9 @@ def review_cards(db: Session, course: Course, learner_id: int, lang: str) -> lis
         n_checks = len(_check_questions(course, topic, lang)) or 1
         pick = turn % (len(items) + n_checks)
         if pick < len(items):
-            cards.append(ReviewCard(topic, title, item_view(items[pick], lang), None))
+            cards.append(
+                ReviewCard(topic, title, item_view(course, items[pick], lang, learner_id), None)
+            )
         else:
             index = pick - len(items)
             question = check_question(course, topic, lang, index)[0]
