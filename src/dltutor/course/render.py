@@ -183,6 +183,16 @@ def math_errors(text: str) -> list[str]:
     return bad
 
 
+def code_spans(text: str) -> list[str]:
+    """The code in Markdown `text`: fenced and indented blocks, then inline `code`, in order."""
+    out = []
+    for token in _parser().parse(text):
+        if token.type in ("fence", "code_block"):
+            out.append(token.content)
+        out += [t.content for t in token.children or [] if t.type == "code_inline"]
+    return out
+
+
 def render_code(code: str, lang: str, _attrs: str) -> str:
     """A highlighted `<pre>` (markdown-it uses output starting with <pre as is)."""
     try:
