@@ -2,7 +2,12 @@
 
     .venv/bin/python scripts/quiz_yaml.py --migrate   # old lists + answer index -> option ids
     .venv/bin/python scripts/quiz_yaml.py --rebalance # new file-order key positions (seeded)
+    .venv/bin/python scripts/quiz_yaml.py --patch P.yaml  # apply edits: {item id: {lang: ...}}
     .venv/bin/python scripts/quiz_yaml.py             # rewrite every file in the layout below
+
+A patch maps a full item id ("topic/q1") to what changes: per language, `options` and
+`why_wrong` entries by option id (merged), or any other field (replaced); `item` replaces
+item-level fields (a short answer rewritten: type, difficulty).
 
 Layout: every string double-quoted (JSON escapes are valid YAML), options and why_wrong as
 mappings from option id to text, keys in a fixed order, so diffs stay small.
@@ -125,11 +130,28 @@ def rebalance(files: dict[Path, dict[str, Any]], stages: dict[str, int], seed: i
     raise SystemExit("no balanced assignment found")
 
 
+def apply_patch(files: dict[Path, dict[str, Any]], patch: dict[str, Any]) -> None:
+    by_id = {f"{p.parent.name}/{it['id']}": it for p, data in files.items() for it in data["items"]}
+    for item_id, change in patch.items():
+        item = by_id[item_id]
+        item.update(change.get("item") or {})
+        for lang in ("en", "zh"):
+            for k, v in (change.get(lang) or {}).items():
+                if k in ("options", "why_wrong"):
+                    unknown = set(v) - set(item[lang]["options"])
+                    if unknown:
+                        raise SystemExit(f"{item_id}/{lang}: no options {unknown}")
+                    item[lang].setdefault(k, {}).update(v)
+                else:
+                    item[lang][k] = v
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--migrate", action="store_true")
     ap.add_argument("--rebalance", action="store_true")
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--patch", type=Path, action="append", default=[])
     args = ap.parse_args()
     graph = yaml.safe_load((ROOT / "topics.yaml").read_text(encoding="utf-8"))
     stages = {t["id"]: int(t["stage"]) for t in graph["topics"]}
@@ -141,6 +163,8 @@ def main() -> None:
         for data in files.values():
             for item in data["items"]:
                 migrate(item)
+    for patch in args.patch:
+        apply_patch(files, yaml.safe_load(patch.read_text(encoding="utf-8")))
     if args.rebalance:
         rebalance(files, stages, args.seed)
     for p, data in files.items():

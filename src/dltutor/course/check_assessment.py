@@ -7,7 +7,8 @@ shuffle shows, and the ids are visible through the API. So, per language where i
 - no key position (= option id) above 30% of the choice items, none above 35% within a stage,
   and no topic whose choice items all have the same one;
 - the uniquely longest option is the key in at most 35% of the items, and a learner who always
-  picks the longest option scores at most 35% on every stage;
+  picks the longest option (or the second longest, ..., or the shortest) scores at most 35% on
+  every stage: lengthening distractors only moves the cue if the key is then always second;
 - the shuffle itself: for a sample of learners, a learner who always picks the same place scores
   at most 35% on every stage.
 
@@ -44,7 +45,14 @@ MAX_KEY_SHARE = 0.30  # one key position over the whole course
 MAX_STAGE_SHARE = 0.35  # one key position, or the longest option, within a stage
 MAX_LONGEST_SHARE = 0.35  # items whose uniquely longest option is the key
 SHUFFLE_LEARNERS = 40  # learners whose shuffled orders are checked
-MAX_REFERENCE_OVERLAP = 0.5  # share of the reference's tokens that hint code may reproduce
+MAX_REFERENCE_OVERLAP = 0.5
+_ORDINAL = [
+    "",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+]  # share of the reference's tokens that hint code may reproduce
 
 
 def check_assessment(
@@ -85,18 +93,28 @@ def topic_keys(items: list[QuizItem], topic: str) -> list[str]:
     return []
 
 
-def longest_share(items: list[QuizItem], lang: str) -> tuple[float, float]:
-    """(share of items whose uniquely longest option is the key, expected score of a learner who
-    always picks the longest option, ties split evenly)."""
-    unique = expected = 0.0
+def longest_share(items: list[QuizItem], lang: str) -> float:
+    """Share of the items whose uniquely longest option is the key."""
+    unique = 0
     for q in items:
         lengths = {i: len(t.strip()) for i, t in q.options(lang).items()}
         longest = [i for i, n in lengths.items() if n == max(lengths.values())]
-        if q.key in longest:
-            expected += 1 / len(longest)
-            unique += len(longest) == 1
-    n = max(1, len(items))
-    return unique / n, expected / n
+        unique += longest == [q.key]
+    return unique / max(1, len(items))
+
+
+def length_rank_scores(items: list[QuizItem], lang: str) -> list[float]:
+    """What a learner scores who always picks the longest option (index 0), the second longest
+    (1), ..., the shortest: ties among lengths are broken at random, so a key tied with others
+    counts as its share of the places they take."""
+    scores = [0.0] * 5
+    for q in items:
+        lengths = sorted((len(t.strip()) for t in q.options(lang).values()), reverse=True)
+        mine = len(q.options(lang)[str(q.key)].strip())
+        first, ties = lengths.index(mine), lengths.count(mine)
+        for place in range(first, first + ties):
+            scores[place] += 1 / ties
+    return [s / max(1, len(items)) for s in scores]
 
 
 def key_shares(course: Course) -> list[str]:
@@ -111,7 +129,7 @@ def key_shares(course: Course) -> list[str]:
                 f"items ({n / len(items):.0%}, at most {MAX_KEY_SHARE:.0%})"
             )
     for lang in LANGS:
-        share, _ = longest_share([q for q in items if lang in q.text], lang)
+        share = longest_share([q for q in items if lang in q.text], lang)
         if share > MAX_LONGEST_SHARE:
             p.append(
                 f"quiz keys/{lang}: the uniquely longest option is the key in {share:.0%} of the "
@@ -125,12 +143,15 @@ def key_shares(course: Course) -> list[str]:
                     f"{n / len(group):.0%} of the choice items (at most {MAX_STAGE_SHARE:.0%})"
                 )
         for lang in LANGS:
-            _, score = longest_share([q for q in group if lang in q.text], lang)
-            if score > MAX_STAGE_SHARE:
-                p.append(
-                    f"quiz keys/{lang}: in stage {stage}, always picking the longest option "
-                    f"scores {score:.0%} (at most {MAX_STAGE_SHARE:.0%})"
-                )
+            scores = length_rank_scores([q for q in group if lang in q.text], lang)
+            for place, score in enumerate(scores):
+                if score > MAX_STAGE_SHARE:
+                    which = "the longest" if place == 0 else f"the {_ORDINAL[place]} longest"
+                    p.append(
+                        f"quiz keys/{lang}: in stage {stage}, always picking {which} option "
+                        f"scores {score:.0%} (at most {MAX_STAGE_SHARE:.0%}); vary the key's "
+                        "length among its options"
+                    )
     return p
 
 
