@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from dltutor.course.check_assessment import check_assessment
 from dltutor.course.model import LANGS, SECTIONS, CodeBlock, Course, QuizItem, Topic
 
 RUN_TIMEOUT_S = 60
@@ -229,6 +230,7 @@ def check_course(
                     rep.blocks_skipped += 1
                     continue
                 jobs.append((f"{t.id}/{lang}", b))
+    rep.problems.extend(check_assessment(course, topics, run_code=run_code))
     if run_code and jobs:
         with ThreadPoolExecutor(max_workers=2) as pool:
             for (where, _), err in zip(

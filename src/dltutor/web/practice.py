@@ -1,4 +1,5 @@
-"""Quiz items, review questions and exercise hints, as the web shows and records them."""
+"""Quiz items and review questions, as the web shows and records them (exercise hints:
+tutor/hints.py, one ladder shared with the CLI and the chat)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from dltutor.course.model import CheckQuestion, Course, QuizItem
 from dltutor.learning.shuffle import option_order
 from dltutor.store import repo
 from dltutor.tutor import record
-
-HINT_EVENT = "hint"
 
 
 def find_item(course: Course, item_id: str) -> QuizItem:
@@ -130,29 +129,3 @@ def check_question(course: Course, topic: str, lang: str, index: int = 0) -> tup
     if lang == "zh":
         return f"用你自己的话说说：{title} 是什么？", title
     return f"In your own words: what is {title}?", title
-
-
-# ---- exercise hints: a ladder, one rung at a time ------------------------------------------------
-
-
-def hints_seen(db: Session, learner_id: int, exercise_id: str) -> int:
-    return sum(
-        ev.payload.get("exercise") == exercise_id
-        for ev in repo.list_events(db, learner_id=learner_id, kind=HINT_EVENT, limit=5000)
-    )
-
-
-def reveal_hint(db: Session, learner_id: int, exercise: Any) -> int:
-    """Show the next rung of the exercise's hint ladder; returns how many are now shown."""
-    seen = hints_seen(db, learner_id, exercise.id)
-    if seen >= len(exercise.hints):
-        return seen
-    repo.log_event(
-        db,
-        learner_id=learner_id,
-        kind=HINT_EVENT,
-        topic=exercise.topic,
-        exercise=exercise.id,
-        level=seen + 1,
-    )
-    return seen + 1
