@@ -258,3 +258,39 @@ def test_dashboard_charts_mastery_and_activity(web: TestClient) -> None:
     assert data["activity"][-1]["events"] >= 1 and data["events_7d"] >= 1
     page = web.get("/progress").text
     assert page.count("<svg") == 2 and 'id="stage-chart"' in page and 'id="activity-chart"' in page
+
+
+def test_lesson_page_checks_the_prerequisites_not_yet_shown(web: TestClient) -> None:
+    from dltutor.store.db import session_scope
+    from dltutor.tutor import record
+    from dltutor.web.deps import shipped_course
+
+    user = signup(web, unique("pre"))
+    course = shipped_course()
+    topic = "dl.backpropagation"
+    requires = course[topic].requires
+    assert len(requires) >= 2
+    page = web.get(f"/course/{topic}").text
+    assert 'id="prereq-check"' in page
+    assert page.count('class="prereq-item"') == len(requires)
+    for r in requires:
+        assert f'data-prereq="{r}"' in page and f'href="/course/{r}"' in page
+    # the items are quiz items of the prerequisites, answered like any quiz item
+    check = page.split('id="prereq-check"')[1].split('id="lesson"')[0]
+    assert check.count('class="quiz-item"') == len(requires)
+    # shown now: the first prerequisite is mastered, so it is no longer checked
+    url = web.app.state.settings.db_url()  # type: ignore[attr-defined]
+    with session_scope(url) as db:
+        rec = record.load_record(db, user.id)
+        rec.mastery.p[requires[0]] = 0.95
+        record.save_record(db, rec, {requires[0]})
+    page = web.get(f"/course/{topic}").text
+    assert f'data-prereq="{requires[0]}"' not in page
+    assert page.count('class="prereq-item"') == len(requires) - 1
+    # bilingual
+    web.get("/lang/en")
+    assert "Before you start" in web.get(f"/course/{topic}").text
+    web.get("/lang/zh")
+    assert "开始之前" in web.get(f"/course/{topic}").text
+    # a topic without prerequisites has no check
+    assert 'id="prereq-check"' not in web.get(f"/course/{course.topological_order()[0]}").text

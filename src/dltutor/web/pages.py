@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dltutor.course.render import pygments_css, render_markdown
+from dltutor.tutor import record
 from dltutor.web import practice
 from dltutor.web.accounts import AccountError, sign_in, sign_up
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, PageName, SessionDep, page_lang
@@ -112,7 +113,7 @@ def course_page(request: Request, course: CourseDep, me: CurrentLearner) -> HTML
 
 @router.get("/course/{topic_id}", response_class=HTMLResponse)
 def lesson_page(
-    topic_id: PageName, request: Request, course: CourseDep, me: CurrentLearner
+    topic_id: PageName, request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
 ) -> HTMLResponse:
     if topic_id not in course:
         raise HTTPException(404)
@@ -133,6 +134,9 @@ def lesson_page(
         prereqs=prereqs,
         objectives=topic.objectives.get(lang, []),
         quiz=[practice.item_view(course, i, lang, me.id) for i in topic.quiz],
+        prereq_checks=practice.prerequisite_checks(
+            course, record.load_record(db, me.id).mastery.p, topic_id, lang, me.id
+        ),
         exercises=exercises_by_topic().get(topic_id, []),
     )
 

@@ -74,6 +74,28 @@ def answer_quiz(
     return out
 
 
+def prerequisite_checks(
+    course: Course, mastery: dict[str, float], topic_id: str, lang: str, learner_id: int
+) -> list[dict[str, Any]]:
+    """One quick item per prerequisite of `topic_id` the learner has not shown (mastery below
+    the teaching policy's bar for building on it), easiest first, with the topic to review."""
+    from dltutor.learning.policy import SURE
+
+    checks = []
+    for r in course[topic_id].requires:
+        if r not in course or mastery.get(r, 0.0) >= SURE or not course[r].quiz:
+            continue
+        items = sorted(course[r].quiz, key=lambda q: (q.key is None, q.difficulty, q.id))
+        checks.append(
+            {
+                "topic": r,
+                "title": course.title(r, lang),
+                "item": item_view(course, items[0], lang, learner_id),
+            }
+        )
+    return checks
+
+
 @dataclass
 class ReviewCard:
     topic: str

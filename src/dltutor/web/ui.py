@@ -157,6 +157,16 @@ UI: dict[str, dict[str, str]] = {
     "lesson.learn": {"zh": "和导师一起学这一课", "en": "Learn this with the tutor"},
     "lesson.builds_on": {"zh": "前置知识：", "en": "Builds on:"},
     "lesson.quiz": {"zh": "小测验", "en": "Quick quiz"},
+    "lesson.prereq_check": {
+        "zh": "开始之前：检查一下前置知识",
+        "en": "Before you start: a quick prerequisite check",
+    },
+    "lesson.prereq_intro": {
+        "zh": "这一课建立在下面的主题上，而你还没有表现出已经掌握它们。每个主题一道题：答对就继续，答错就先去复习。",
+        "en": "This lesson builds on the topics below, which you have not shown yet. One question each: "
+        "if you get it right, read on; if not, review that topic first.",
+    },
+    "lesson.prereq_review": {"zh": "复习这一课：", "en": "Review the lesson:"},
     "progress.title": {"zh": "学习进度", "en": "Your progress"},
     "progress.passed": {"zh": "通过的练习", "en": "exercises passed"},
     "progress.tried": {"zh": "尝试过的练习", "en": "exercises tried"},
