@@ -69,7 +69,7 @@ def test_diagnosis_plan_checkpoints_and_markdown(web: TestClient) -> None:
             json={"item_id": item["id"], "response": right_answer(item) if stage0 else "dontknow"},
             headers=h,
         ).json()
-        assert len(asked) <= 20
+        assert len(asked) <= 15
     assert len(set(asked)) == len(asked) == d["answered"]
     assert d["status"] == "done" and len(d["stages"]) == 8
     assert d["open_question"].startswith("In your own words") and d["model_available"]
@@ -116,7 +116,7 @@ def test_diagnosis_pages_walk_one_item_per_page(web: TestClient) -> None:
     assert 'id="diagnosis-start"' in intro
     r = web.post("/diagnosis/start", data={"csrf_token": form_token(intro)}, follow_redirects=False)
     assert r.status_code == 303
-    for _ in range(21):
+    for _ in range(16):
         page = web.get("/diagnosis").text
         if 'data-state="result"' in page:
             break
@@ -133,7 +133,7 @@ def test_diagnosis_pages_walk_one_item_per_page(web: TestClient) -> None:
         assert again.status_code == 200
     page = web.get("/diagnosis").text
     assert 'data-state="result"' in page and "<svg" in page
-    assert 1 <= web.get("/api/diagnosis").json()["answered"] <= 20
+    assert 1 <= web.get("/api/diagnosis").json()["answered"] <= 15
 
 
 def test_open_question_is_judged_by_the_model(web: TestClient, module_llm: object) -> None:

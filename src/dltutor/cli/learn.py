@@ -163,7 +163,7 @@ def plan(
 def diagnose(
     max_items: Annotated[
         int, typer.Option("--max-items", "-n", min=1, help="At most this many questions.")
-    ] = 20,
+    ] = 15,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en.")] = None,
     profile: Annotated[
         Path | None, typer.Option("--profile", "-p", help="Profile YAML: its level sets the prior.")

@@ -60,15 +60,16 @@ def check_assessment(
 ) -> list[str]:
     """All of the above; with `topics`, the course-wide shares are left out."""
     selected = set(topics) if topics else set(course.topics)
+    whole = selected >= set(course.topics)
     problems = [p for t in course if t.id in selected for p in topic_keys(t.quiz, t.id)]
-    if not topics:
+    if whole:
         problems += key_shares(course) + shuffled_shares(course)
     problems += quiz_math(course, selected)
     from dltutor.grader import ExerciseError, load_exercises
 
     try:
         exercises = [
-            e for e in load_exercises(include_projects=True) if not topics or e.topic in selected
+            e for e in load_exercises(include_projects=True) if whole or e.topic in selected
         ]
     except ExerciseError as e:
         return [*problems, f"exercises: {e}"]
@@ -105,15 +106,16 @@ def longest_share(items: list[QuizItem], lang: str) -> float:
 
 def length_rank_scores(items: list[QuizItem], lang: str) -> list[float]:
     """What a learner scores who always picks the longest option (index 0), the second longest
-    (1), ..., the shortest: ties among lengths are broken at random, so a key tied with others
-    counts as its share of the places they take."""
+    (1), ..., the shortest. Ties among lengths are broken by the order on screen, which this
+    cannot know: for the longest option a key tied with others counts as a win (the bound holds
+    whatever the order); for the other places it counts as its share of the places they take."""
     scores = [0.0] * 5
     for q in items:
         lengths = sorted((len(t.strip()) for t in q.options(lang).values()), reverse=True)
         mine = len(q.options(lang)[str(q.key)].strip())
         first, ties = lengths.index(mine), lengths.count(mine)
         for place in range(first, first + ties):
-            scores[place] += 1 / ties
+            scores[place] += 1 if place == 0 else 1 / ties
     return [s / max(1, len(items)) for s in scores]
 
 
@@ -337,8 +339,8 @@ def assemblies(ex: Exercise, code: list[str]) -> list[str]:
     out: set[str] = set()
     for fn in ex.functions:
         for body in bodies:
-            if not _names_defined(body, known | set(fn.params)):
-                continue  # a NameError at once: it cannot pass
+            if not _names_defined(body, known | set(fn.params)) or _calls(body, fn.name):
+                continue  # a NameError, or endless recursion (a signature span): cannot pass
             func = ast.parse(f"def {fn.signature.split('->')[0].strip()}: pass").body[0]
             assert isinstance(func, ast.FunctionDef)
             func.body = body
@@ -352,6 +354,13 @@ def assemblies(ex: Exercise, code: list[str]) -> list[str]:
             except (ValueError, TypeError):
                 continue
     return sorted(out)
+
+
+def _calls(body: list[ast.stmt], name: str) -> bool:
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+        for n in ast.walk(ast.Module(body=body, type_ignores=[]))
+    )
 
 
 def _names_defined(body: list[ast.stmt], known: set[str]) -> bool:

@@ -104,9 +104,9 @@ UI: dict[str, dict[str, str]] = {
     "onb.gpu": {"zh": "我有可用的 GPU", "en": "I have a GPU to use"},
     "onb.submit": {"zh": "保存并开始诊断", "en": "Save and start the diagnosis"},
     "diag.intro": {
-        "zh": "最多 20 道题，题目会根据你的回答自动调整，用来估计你已经掌握了哪些主题。"
+        "zh": "最多 15 道题，题目会根据你的回答自动调整，用来估计你已经掌握了哪些主题。"
         "不会的题直接选「不知道」——这比猜更有帮助。",
-        "en": "Up to 20 questions, chosen from your answers as you go, to estimate which "
+        "en": "Up to 15 questions, chosen from your answers as you go, to estimate which "
         "topics you already master. Choose “I don't know” rather than guess: it helps more.",
     },
     "diag.start": {"zh": "开始诊断", "en": "Start the diagnosis"},
