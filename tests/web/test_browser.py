@@ -241,3 +241,46 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         browser.close()
     assert errors == [], errors
     assert len(list(SHOTS.glob("*.png"))) >= 12
+
+
+MATH_SHOTS = SHOTS.parent / "math"
+
+
+def test_lstm_and_gru_equations_render_as_tables(live: tuple[str, FakeLLMServer]) -> None:
+    """rnn.lstm_gru's aligned LSTM and GRU blocks come out as MathML tables in both languages,
+    none as raw LaTeX; screenshots in test-artifacts/math/."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live
+    shutil.rmtree(MATH_SHOTS, ignore_errors=True)
+    MATH_SHOTS.mkdir(parents=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/signup")
+        page.fill("input[name=username]", "mathreader")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#signup-submit")
+        for lang, word in (("zh", "遗忘门"), ("en", "forget gate")):
+            page.goto(f"{base}/lang/{lang}")
+            page.goto(f"{base}/course/rnn.lstm_gru")
+            expect(page.locator("#lesson")).to_contain_text(word)
+            expect(page.locator("#lesson code.math-error")).to_have_count(0)
+            tables = page.locator("#lesson math mtable")
+            expect(tables).to_have_count(2)
+            lstm = tables.first
+            expect(lstm).to_be_visible()
+            box = lstm.bounding_box()
+            assert box is not None and box["height"] > 6 * 14, box  # six rows, not one line
+            expect(lstm.locator("mtr")).to_have_count(6)
+            lstm.scroll_into_view_if_needed()
+            page.locator("#lesson .math.block").first.screenshot(
+                path=str(MATH_SHOTS / f"rnn.lstm_gru-lstm-{lang}.png")
+            )
+            page.locator("#lesson .math.block").nth(2).screenshot(
+                path=str(MATH_SHOTS / f"rnn.lstm_gru-gru-{lang}.png")
+            )
+            page.screenshot(path=str(MATH_SHOTS / f"rnn.lstm_gru-{lang}.png"), full_page=True)
+        browser.close()
+    assert len(list(MATH_SHOTS.glob("*.png"))) == 6
