@@ -21,7 +21,7 @@ from dltutor.store import repo
 HINT_EVENT = "hint"
 EXAMPLE_LABEL = {
     "en": "**Worked example** (on an input that is not the task's):",
-    "zh": "**完整示例**（换一个输入，不是题目本身的）：",
+    "zh": "**示例演算**（换一个输入，不是题目本身的）：",
 }
 
 
