@@ -48,7 +48,8 @@ def test_hints_come_one_rung_at_a_time_then_a_worked_example(web: TestClient) ->
         r = web.post(f"/api/exercises/{EX}/hints", headers=h).json()
         assert r["shown"] == min(n, total) == len(r["hints"]) and r["total"] == total
     shown = web.get(f"/api/exercises/{EX}").json()["hints"]
-    assert len(shown) == total and ex.example["zh"].strip()[:20] in shown[-1]
+    assert len(shown) == total
+    assert any(ex.example[lang].strip()[:20] in shown[-1] for lang in ("zh", "en"))
     assert ex.reference_source() not in "".join(shown)  # the solution is never a rung
     assert web.get(f"/exercises/{EX}").text.count("<li><p>") >= total
 
