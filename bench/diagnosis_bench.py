@@ -1,22 +1,29 @@
-"""How well does the adaptive diagnostic find what a learner already masters?
+"""How well does the adaptive diagnostic find what a learner already masters, and with how few items?
 
 Simulated learners (hidden knowledge states consistent with the prerequisites, four kinds of
-learner in turn; a mastered topic is answered right with probability 1 - slip, an unmastered one
-with probability guess) take three quizzes of the same length:
+learner in turn) answer the quiz items. Two simulators:
 
-- adaptive:      `Diagnostic`, items chosen to leave the fewest topics misclassified;
-- fixed + model: the same posterior model, items at topics spread evenly along the topic order;
-- fixed + marks: the same fixed items, each topic marked by its answer, unasked topics inferred
-                 from the prerequisite rules (mastered if something built on it was right).
+- items: each item has its own rates (learning/items.py): a 4-option item is guessed right 1
+  time in 4 (its key is not given away by place or length: `course check`), a short answer 1
+  in 20; a learner who masters the topic slips on 5%, 10% or 20% of items by difficulty;
+- flat: every item is guessed right 20% of the time and slipped on 10% (the first simulator).
 
-The diagnostic's prior mixes the same four learner kinds the simulator draws from; a second
-table diagnoses each kind with a prior that leaves that kind out, to show what a prior that
-does not match the learners costs.
+Two versions of the diagnostic, side by side at 12, 15 and 20 items:
 
-A topic counts as diagnosed right when (P >= 0.5) equals the hidden truth. Prints a table, then
+- current: one slip and guess for all items, the most informative topic, its middling item
+  (`Diagnostic(item_model=False)`, the version before issue 15);
+- item model: each item's own rates, taken halfway to the flat ones (the diagnostic is not
+  told the simulator's rates exactly), and the most informative item, not just topic.
+
+Then, at 15 items: the item model against two fixed quizzes of the same length (fixed order with
+the same model, and per-topic marking); the same run answered the way the web app does, by
+clicking an option in the learner's shuffled order and being judged by option id (the figures
+must be the same); and each learner kind diagnosed with a prior that leaves that kind out.
+
+A topic counts as diagnosed right when (P >= 0.5) equals the hidden truth. Prints tables, then
 one JSON line (the last line of stdout).
 
-    .venv/bin/python bench/diagnosis_bench.py [--learners 200] [--max-items 20] [--seed 0]
+    .venv/bin/python bench/diagnosis_bench.py [--learners 200] [--items 12 15 20] [--seed 0]
 """
 
 from __future__ import annotations
@@ -43,6 +50,10 @@ from dltutor.learning.simulator import (
     make_learners,
 )
 
+SIMULATORS = {"items": True, "flat": False}  # name -> learners answer with each item's rates
+METHODS = {"current": False, "item model": True}  # name -> Diagnostic(item_model=...)
+HEADLINE_ITEMS = 15
+
 
 def accuracy_stats(
     name: str, quiz: Callable[[SimulatedLearner], Outcome], learners: list[SimulatedLearner]
@@ -68,46 +79,70 @@ def accuracy_stats(
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--learners", type=int, default=200)
-    ap.add_argument("--max-items", type=int, default=20)
+    ap.add_argument("--items", type=int, nargs="+", default=[12, 15, 20])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--slip", type=float, default=0.1)
     ap.add_argument("--guess", type=float, default=0.2)
     args = ap.parse_args()
 
     course = Course.load()
-    kw: dict[str, Any] = {"max_items": args.max_items, "slip": args.slip, "guess": args.guess}
+    flat = {"slip": args.slip, "guess": args.guess}
 
     def learners(
-        n: int, seed: int, kinds: tuple[str, ...] = tuple(SAMPLERS)
+        n: int, seed: int, simulator: str = "items", kinds: tuple[str, ...] = tuple(SAMPLERS)
     ) -> list[SimulatedLearner]:
         # Seeded per learner: every method meets the same hidden states and answer streams.
-        return make_learners(course, n, seed=seed, slip=args.slip, guess=args.guess, kinds=kinds)
+        return make_learners(
+            course, n, seed=seed, kinds=kinds, item_model=SIMULATORS[simulator], **flat
+        )
 
     start = time.perf_counter()
-    diagnose(course, learners(1, args.seed)[0], **kw)  # builds and caches the prior particles
+    diagnose(course, learners(1, args.seed)[0], max_items=1, **flat)  # builds the prior once
     prior_s = time.perf_counter() - start
+    console = Console(width=132)  # wide enough for the tables when piped
+
+    # 1. the two versions at 12, 15 and 20 items, on both simulators
+    grid: dict[str, dict[str, dict[int, dict[str, Any]]]] = {}
+    by_items = Table(
+        title=f"Mastery accuracy by number of items: {args.learners} simulated learners, "
+        f"{len(course)} topics"
+    )
+    for col in ["simulator", "diagnostic", *(f"{n} items" for n in args.items), "ms/learner"]:
+        by_items.add_column(col, justify="left" if col in ("simulator", "diagnostic") else "right")
+    for sim in SIMULATORS:
+        for method, item_model in METHODS.items():
+            row = {}
+            for n in args.items:
+                quiz = partial(diagnose, course, max_items=n, item_model=item_model, **flat)
+                row[n] = accuracy_stats(method, quiz, learners(args.learners, args.seed, sim))
+            grid.setdefault(sim, {})[method] = row
+            by_items.add_row(
+                sim,
+                method,
+                *(f"{row[n]['accuracy']:.3f}" for n in args.items),
+                f"{np.mean([r['ms_per_learner'] for r in row.values()]):.0f}",
+            )
+    console.print(by_items)
+
+    # 2. at 15 items on the item simulator: against fixed quizzes, and through shuffled options
+    n = HEADLINE_ITEMS
+    group = partial(learners, args.learners, args.seed, "items")
     results = [
+        accuracy_stats("item model", partial(diagnose, course, max_items=n, **flat), group()),
         accuracy_stats(
-            "adaptive", lambda lr: diagnose(course, lr, **kw), learners(args.learners, args.seed)
+            "item model, answered by option",
+            lambda lr: diagnose(course, lr, max_items=n, through_options=lr.index, **flat),
+            group(),
         ),
         accuracy_stats(
             "fixed + model",
-            lambda lr: diagnose(course, lr, adaptive=False, **kw),
-            learners(args.learners, args.seed),
+            partial(diagnose, course, max_items=n, adaptive=False, **flat),
+            group(),
         ),
-        accuracy_stats(
-            "fixed + marks",
-            lambda lr: diagnose_by_marking(course, lr, args.max_items),
-            learners(args.learners, args.seed),
-        ),
+        accuracy_stats("fixed + marks", lambda lr: diagnose_by_marking(course, lr, n), group()),
     ]
-
     kinds = list(SAMPLERS)
-    console = Console(width=132)  # wide enough for the table when piped
-    table = Table(
-        title=f"Diagnosis of {args.learners} simulated learners, {len(course)} topics, "
-        f"≤{args.max_items} items, slip {args.slip}, guess {args.guess}"
-    )
+    table = Table(title=f"≤{n} items, item simulator: adaptive vs fixed quizzes of the same length")
     for col in ["method", "accuracy", "min", "p10", "median", "items", "ms/learner", *kinds]:
         table.add_column(col, justify="left" if col == "method" else "right")
     for r in results:
@@ -119,34 +154,49 @@ def main() -> None:
             *(f"{r['by_kind'].get(k, float('nan')):.3f}" for k in kinds),
         )
     console.print(table)
+    same = results[0]["accuracy"] == results[1]["accuracy"] and (
+        results[0]["by_kind"] == results[1]["by_kind"]
+    )
+    console.print(
+        "Answered by clicking options in each learner's shuffled order: "
+        + ("the same figures." if same else "DIFFERENT figures: the option ids leak.")
+    )
     console.print(f"Prior particles built in {prior_s:.2f} s (once per process).")
 
-    # Robustness to a wrong prior: each kind of learner diagnosed with a prior that lacks it.
-    held_out = Table(title="Adaptive, each learner kind held out of the diagnostic's prior")
+    # 3. robustness to a wrong prior: each kind of learner diagnosed with a prior that lacks it
+    held_out = Table(title=f"Item model, ≤{n} items, each learner kind held out of the prior")
     for col in ["learner kind", "learners", "prior with it", "prior without it"]:
         held_out.add_column(col, justify="left" if col == "learner kind" else "right")
     robustness = {}
     n_kind = max(1, args.learners // len(kinds))
     for kind in kinds:
-        group = learners(n_kind, args.seed + 1, (kind,))
         without = tuple(k for k in PRIOR_KINDS if k != kind)
-        with_it = accuracy_stats(kind, partial(diagnose, course, **kw), group)["accuracy"]
-        group = learners(n_kind, args.seed + 1, (kind,))  # fresh answer streams, same states
+        quiz = partial(diagnose, course, max_items=n, **flat)
+        with_it = accuracy_stats(kind, quiz, learners(n_kind, args.seed + 1, "items", (kind,)))
         without_it = accuracy_stats(
-            kind, partial(diagnose, course, prior_kinds=without, **kw), group
-        )["accuracy"]
-        robustness[kind] = {"with": with_it, "without": without_it}
-        held_out.add_row(kind, str(n_kind), f"{with_it:.3f}", f"{without_it:.3f}")
+            kind,
+            partial(diagnose, course, max_items=n, prior_kinds=without, **flat),
+            learners(n_kind, args.seed + 1, "items", (kind,)),  # fresh streams, same states
+        )
+        robustness[kind] = {"with": with_it["accuracy"], "without": without_it["accuracy"]}
+        held_out.add_row(
+            kind, str(n_kind), f"{with_it['accuracy']:.3f}", f"{without_it['accuracy']:.3f}"
+        )
     console.print(held_out)
     summary = {
         "bench": "diagnosis",
         "learners": args.learners,
         "topics": len(course),
-        "max_items": args.max_items,
+        "items": args.items,
         "slip": args.slip,
         "guess": args.guess,
         "seed": args.seed,
         "prior_build_s": round(prior_s, 2),
+        "accuracy_by_items": {
+            sim: {m: {str(k): r["accuracy"] for k, r in row.items()} for m, row in rows.items()}
+            for sim, rows in grid.items()
+        },
+        "shuffled_options_same": same,
         "results": results,
         "held_out_prior": robustness,
     }

@@ -93,3 +93,30 @@ def test_every_shipped_lesson_renders(course: Course) -> None:
             rendered += 1
     if not rendered:
         pytest.skip("no lessons yet")
+
+
+def test_aligned_equations_become_a_table_with_text_notes() -> None:
+    out = render_markdown(
+        "$$\n\\begin{aligned}\ni_t &= \\sigma(W_i x_t) && \\text{input gate}\\\\\n"
+        "c_t &= f_t \\odot c_{t-1} && \\text{cell state}\n\\end{aligned}\n$$\n"
+    )
+    assert "math-error" not in out and out.count("<mtr>") == 2
+    assert '<mtd columnalign="right"><mrow><msub><mi>i</mi>' in out
+    assert "<mtext>input\xa0gate</mtext>" in out and "&amp;" not in out  # spaces kept as nbsp
+    for env in ("align", "align*"):
+        assert "math-error" not in render_markdown(f"$$\\begin{{{env}}} a &= b \\end{{{env}}}$$")
+
+
+def test_less_than_inside_text_stays_a_less_than_sign() -> None:
+    out = render_markdown("$\\text{cost < 5}$ and $\\text{a > b \\& c}$")
+    assert "<mtext>cost\xa0&lt;\xa05</mtext>" in out and "\\lt" not in out
+    assert "<mtext>a\xa0&gt;\xa0b\xa0&amp;\xa0c</mtext>" in out
+
+
+def test_lstm_and_gru_equations_render(course: Course) -> None:
+    from dltutor.course.render import math_errors
+
+    for lang in ("zh", "en"):
+        text = course["rnn.lstm_gru"].lessons[lang].text
+        assert math_errors(text) == []
+        assert render_markdown(text).count("<mtable") == 2

@@ -34,15 +34,32 @@ def test_start_writes_starter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_hint_ladder() -> None:
     texts = []
-    for level in (1, 2, 3):
+    for level in (1, 2, 3, 4):
         out = runner.invoke(
             app, ["exercise", "hint", "ex.dot_product", "--level", str(level), "--json"]
         )
         assert out.exit_code == 0
         data = json.loads(out.stdout)
-        assert data["level"] == level
+        assert data["level"] == level and data["levels"] == 4
         texts.append(data["hint"])
-    assert len(set(texts)) == 3
+    assert len(set(texts)) == 4 and "-3.0" in texts[3]  # the worked example, last
+
+
+def test_hint_without_level_is_the_next_rung_of_the_local_learners_ladder() -> None:
+    from dltutor.config import get_settings
+    from dltutor.store import repo
+    from dltutor.store.db import session_scope
+    from dltutor.tutor import hints
+
+    levels = []
+    for _ in range(5):
+        out = runner.invoke(app, ["exercise", "hint", "ex.mse", "--json"])
+        assert out.exit_code == 0, out.output
+        levels.append(json.loads(out.stdout)["level"])
+    assert levels == [1, 2, 3, 4, 4]  # the worked example stays the last rung
+    with session_scope(get_settings().db_url()) as db:
+        me = repo.get_or_create_local_learner(db)
+        assert hints.seen(db, me.id, "ex.mse") == 4
 
 
 def grade_json(exercise: str, path: Path, *extra: str) -> tuple[int, dict[str, object]]:

@@ -86,3 +86,37 @@ def test_mastery_report_shows_due_reviews(course: Course) -> None:
     console = Console(record=True, width=120)
     console.print(mastery_report(course, {}, "zh"))
     assert "各阶段掌握情况" in console.export_text()
+
+
+def test_diagnose_shows_options_in_the_learners_order(course: Course) -> None:
+    """The CLI shows a choice item's options in the order the web app shows the same learner
+    (the local learner of a personal install), and judges the pick by option id."""
+    from dltutor.config import get_settings
+    from dltutor.learning.diagnostic import Diagnostic
+    from dltutor.learning.shuffle import option_order
+    from dltutor.store import repo
+    from dltutor.store.db import session_scope
+    from dltutor.web.practice import item_view
+
+    with session_scope(get_settings().db_url()) as db:
+        me = repo.get_or_create_local_learner(db).id
+    d, replies = Diagnostic(course, max_items=20, lang="en"), []
+    while (first := d.next_item()) is not None and first.key is None:
+        d.record(first.id, False)  # a short answer comes first: "I don't know"
+        replies.append("?")
+    assert first is not None and first.key is not None
+    order = option_order(course, first, me)
+    web_order = [o["id"] for o in item_view(course, first, "en", me)["options"]]
+    assert order == web_order
+    replies.append(str(order.index(first.key) + 1))
+    res = runner.invoke(
+        app,
+        ["diagnose", "-n", str(len(replies)), "--lang", "en"],
+        input="\n".join(replies) + "\n",
+    )
+    assert res.exit_code == 0, res.output
+    texts = first.options("en")
+    shown = [texts[i] for i in order]
+    last = res.output[res.output.index(f"Question {len(replies)}") :]
+    positions = [last.index(f"{n}. {t[:30]}") for n, t in enumerate(shown, 1)]
+    assert positions == sorted(positions) and "✓ Right" in last

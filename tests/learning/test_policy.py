@@ -161,10 +161,21 @@ def test_the_solution_only_after_three_fails_all_hints_and_asking_again(course: 
         move, s = decide(course, {}, s, passed=False)
         assert move.kind == "give_hint"
     assert (s.failed_attempts, s.hints_given) == (3, 3)
-    move, s = decide(course, {}, s, intent=ask)  # the first request: still a hint
-    assert move.kind == "give_hint" and move.payload["repeat"]
+    move, s = decide(course, {}, s, intent=ask)  # the first request: the worked example
+    assert move.kind == "give_hint" and move.payload["worked_example"]
+    assert move.payload["rung"] == 4 and not move.payload["repeat"]
     move, s = decide(course, {}, s, intent=ask)  # asks again
     assert move.kind == "give_solution" and move.payload["exercise"] == "ex.sigmoid"
+
+
+def test_after_the_last_hint_the_worked_example_repeats_never_the_solution(
+    course: Course,
+) -> None:
+    s = exercise_state(hints_given=3)  # every hint seen (on the page, say), nothing failed yet
+    for repeat in (False, True, True):
+        move, s = decide(course, {}, s, intent=Intent.SOLUTION_REQUEST)
+        assert move.kind == "give_hint" and move.payload["worked_example"]
+        assert move.payload["repeat"] is repeat and move.payload["attempts_before_solution"] == 3
 
 
 @pytest.mark.parametrize(("fails", "hints", "asked_before"), [(2, 3, 1), (3, 2, 1), (3, 3, 0)])

@@ -45,9 +45,9 @@ pytestmark = [
 ]
 
 
-def right_answer(item_id: str) -> int | str | None:
+def right_answer(item_id: str) -> tuple[str, str] | None:
     """What a learner who knows stages 0 and 1 (maths, Python, ML basics) answers: the right
-    answer there, "I don't know" beyond."""
+    option's id ("option", id) or the answer text ("text", words) there, "I don't know" beyond."""
     from dltutor.web.deps import shipped_course
     from dltutor.web.practice import find_item
 
@@ -56,10 +56,12 @@ def right_answer(item_id: str) -> int | str | None:
     if topic not in course or course[topic].stage > 1:
         return None
     try:
-        text = find_item(course, item_id).text["zh"]
-    except KeyError:  # a self-assessment probe: "yes" is option 0
-        return 0
-    return int(text["answer"]) if text.get("options") else str(text["answer"])
+        item = find_item(course, item_id)
+    except KeyError:  # a self-assessment probe
+        return ("option", "yes")
+    if item.key is not None:
+        return ("option", item.key)
+    return ("text", item.answer_text("zh"))
 
 
 @pytest.fixture
@@ -136,11 +138,11 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
             answer = right_answer(item_id)
             if answer is None:
                 page.click("#diagnosis-dontknow")
-            elif isinstance(answer, int):
-                page.check(f"#diagnosis-item input[type=radio] >> nth={answer}")
+            elif answer[0] == "option":
+                page.check(f"#diagnosis-item input[type=radio][value='{answer[1]}']")
                 page.click("#diagnosis-submit")
             else:
-                page.fill("#diagnosis-item input[name=response]", answer)
+                page.fill("#diagnosis-item input[name=response]", answer[1])
                 page.click("#diagnosis-submit")
         expect(page.locator("#diagnosis-chart svg")).to_be_visible()
         llm.enqueue(
@@ -309,3 +311,46 @@ def test_50_stops_in_the_browser_leave_nothing_streaming(tmp_path: Path) -> None
     assert len(rows) == 51 and [s for s, _ in rows[1:] if s != "stopped"] == []
     assert rows[-1][1].startswith(shown.strip())
     assert llm.active == 0 and llm.max_active <= 2
+
+
+MATH_SHOTS = SHOTS.parent / "math"
+
+
+def test_lstm_and_gru_equations_render_as_tables(live: tuple[str, FakeLLMServer]) -> None:
+    """rnn.lstm_gru's aligned LSTM and GRU blocks come out as MathML tables in both languages,
+    none as raw LaTeX; screenshots in test-artifacts/math/."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = live
+    shutil.rmtree(MATH_SHOTS, ignore_errors=True)
+    MATH_SHOTS.mkdir(parents=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/signup")
+        page.fill("input[name=username]", "mathreader")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#signup-submit")
+        for lang, word in (("zh", "遗忘门"), ("en", "forget gate")):
+            page.goto(f"{base}/lang/{lang}")
+            page.goto(f"{base}/course/rnn.lstm_gru")
+            expect(page.locator("#lesson")).to_contain_text(word)
+            expect(page.locator("#lesson code.math-error")).to_have_count(0)
+            tables = page.locator("#lesson math mtable")
+            expect(tables).to_have_count(2)
+            lstm = tables.first
+            expect(lstm).to_be_visible()
+            box = lstm.bounding_box()
+            assert box is not None and box["height"] > 6 * 14, box  # six rows, not one line
+            expect(lstm.locator("mtr")).to_have_count(6)
+            lstm.scroll_into_view_if_needed()
+            page.locator("#lesson .math.block").first.screenshot(
+                path=str(MATH_SHOTS / f"rnn.lstm_gru-lstm-{lang}.png")
+            )
+            page.locator("#lesson .math.block").nth(2).screenshot(
+                path=str(MATH_SHOTS / f"rnn.lstm_gru-gru-{lang}.png")
+            )
+            page.screenshot(path=str(MATH_SHOTS / f"rnn.lstm_gru-{lang}.png"), full_page=True)
+        browser.close()
+    assert len(list(MATH_SHOTS.glob("*.png"))) == 6

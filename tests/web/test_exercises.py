@@ -40,13 +40,17 @@ def test_projects_are_listed_and_open(web: TestClient) -> None:
     assert web.get("/api/exercises/proj.mnist_mlp").json()["starter"]
 
 
-def test_hints_come_one_rung_at_a_time(web: TestClient) -> None:
+def test_hints_come_one_rung_at_a_time_then_a_worked_example(web: TestClient) -> None:
     h = as_user(web, signup(web, unique("hint")))
-    total = len(get_exercise(EX).hints)
+    ex = get_exercise(EX)
+    total = len(ex.hints) + 1  # the hints, then the worked example
     for n in range(1, total + 2):
         r = web.post(f"/api/exercises/{EX}/hints", headers=h).json()
-        assert r["shown"] == min(n, total) and len(r["hints"]) == min(n, total)
-    assert len(web.get(f"/api/exercises/{EX}").json()["hints"]) == total
+        assert r["shown"] == min(n, total) == len(r["hints"]) and r["total"] == total
+    shown = web.get(f"/api/exercises/{EX}").json()["hints"]
+    assert len(shown) == total
+    assert any(ex.example[lang].strip()[:20] in shown[-1] for lang in ("zh", "en"))
+    assert ex.reference_source() not in "".join(shown)  # the solution is never a rung
     assert web.get(f"/exercises/{EX}").text.count("<li><p>") >= total
 
 

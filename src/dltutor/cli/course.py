@@ -36,11 +36,15 @@ def check(
         list[str] | None, typer.Option("--topic", "-t", help="Only these topic ids.")
     ] = None,
     no_run: Annotated[
-        bool, typer.Option("--no-run", help="Do not execute runnable code blocks.")
+        bool,
+        typer.Option(
+            "--no-run", help="Do not execute runnable code blocks or grade the hints' code."
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Validate the topic graph, lessons, quizzes; run every runnable code block."""
+    """Validate the topic graph, lessons, quizzes (keys no gamer can exploit), exercise hints
+    and formulas; run every runnable code block and grade every hint's code."""
     from dltutor.course import Course
     from dltutor.course.check import check_course
 

@@ -39,8 +39,8 @@ TEXT = {
     },
     "hint": {"en": "Hint {level}/{total}", "zh": "提示 {level}/{total}"},
     "more": {
-        "en": "More help: dltutor exercise hint {id} --level {next}",
-        "zh": "需要更多帮助：dltutor exercise hint {id} --level {next}",
+        "en": "More help: dltutor exercise hint {id}",
+        "zh": "需要更多帮助：dltutor exercise hint {id}",
     },
     "passed": {"en": "All {n} tests passed.", "zh": "全部 {n} 个测试通过。"},
     "failed": {"en": "{failed} of {n} tests failed.", "zh": "{n} 个测试中有 {failed} 个未通过。"},
@@ -151,27 +151,56 @@ def start(
 def hint(
     exercise_id: Annotated[str, typer.Argument(metavar="ID")],
     level: Annotated[
-        int, typer.Option("--level", "-n", min=1, help="1 nudge, 2 pointer, 3 near-solution.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--level",
+            "-n",
+            min=1,
+            help="Show this rung (default: the next one): hints, then a worked example.",
+        ),
+    ] = None,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show a hint; higher levels give more away."""
+    """Show the next rung of the hint ladder: nudge, approach, key step, then a worked example
+    on another input. The ladder is yours across the CLI, the web page and the tutor's chat."""
+    from dltutor.tutor import hints
+
     lg = cli_lang(lang)
     e = _exercise_or_exit(exercise_id, lg)
-    level = min(level, len(e.hints))
-    text = e.hints[level - 1][lg]
+    total = hints.rungs(e)
+    shown = _reveal(e, level)
+    level = min(level or shown, total)
+    text = hints.rung_text(e, level, lg)
     if as_json:
         typer.echo(
             json.dumps(
-                {"exercise": e.id, "level": level, "levels": len(e.hints), "hint": text},
+                {"exercise": e.id, "level": level, "levels": total, "hint": text},
                 ensure_ascii=False,
             )
         )
         return
-    typer.echo(f"{_t('hint', lg, level=level, total=len(e.hints))}: {text}")
-    if level < len(e.hints):
-        typer.echo(_t("more", lg, id=e.id, next=level + 1))
+    typer.echo(f"{_t('hint', lg, level=level, total=total)}: {text}")
+    if level < total:
+        typer.echo(_t("more", lg, id=e.id))
+
+
+def _reveal(e: Exercise, level: int | None) -> int:
+    """Record the rungs up to `level` (or the next one) on the local learner's ladder; how many
+    are shown now. Without a usable store, the ladder is not recorded and `level` (or 1)."""
+    from dltutor.tutor import hints
+
+    try:
+        from dltutor.config import get_settings
+        from dltutor.store import repo
+        from dltutor.store.db import session_scope
+
+        with session_scope(get_settings().db_url()) as db:
+            me = repo.get_or_create_local_learner(db)
+            return hints.reveal(db, me.id, e, up_to=level)
+    except Exception as err:  # noqa: BLE001 - the hint is still shown; say why it was not kept
+        typer.echo(f"(hint not recorded: {err})", err=True)
+        return min(level or 1, hints.rungs(e))
 
 
 @exercise_app.command("grade")

@@ -163,7 +163,7 @@ def plan(
 def diagnose(
     max_items: Annotated[
         int, typer.Option("--max-items", "-n", min=1, help="At most this many questions.")
-    ] = 20,
+    ] = 15,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en.")] = None,
     profile: Annotated[
         Path | None, typer.Option("--profile", "-p", help="Profile YAML: its level sets the prior.")
@@ -188,9 +188,10 @@ def diagnose(
     d = Diagnostic(course, max_items=max_items, lang=lang, profile=prof)
     con = Console(stderr=as_json)  # with --json, stdout carries only the JSON
     con.print(_t("intro", lang, n=max_items))
+    learner = _local_learner_id()
     try:
         while (item := d.next_item()) is not None:
-            d.record(item.id, _ask(con, course, item, d.items_used + 1, lang))
+            d.record(item.id, _ask(con, course, item, d.items_used + 1, lang, learner))
     except (KeyboardInterrupt, EOFError):
         con.print(f"\n{_t('stopped', lang)}")
     result = d.mastery()
@@ -207,37 +208,56 @@ def diagnose(
         con.print(_t("next", lang, path=out))
 
 
-def _ask(con: Console, course: Course, item: QuizItem, number: int, lang: str) -> bool:
+def _local_learner_id() -> int | None:
+    """The local learner's id: it seeds the option order, so the CLI shows a choice item's
+    options in the order the single-user web app shows them. None if the store is unusable."""
+    try:
+        from dltutor.config import get_settings
+        from dltutor.store import repo
+        from dltutor.store.db import session_scope
+
+        with session_scope(get_settings().db_url()) as db:
+            return repo.get_or_create_local_learner(db).id
+    except Exception:  # noqa: BLE001 - the quiz works without the store, in file order
+        return None
+
+
+def _ask(
+    con: Console, course: Course, item: QuizItem, number: int, lang: str, learner: int | None
+) -> bool:
     """Show one item, read the answer, say whether it was right; True if it was."""
-    text = item.text.get(lang) or next(iter(item.text.values()))
-    options = list(text.get("options") or [])
+    from dltutor.learning.shuffle import option_order
+
+    shown = lang if lang in item.text else next(iter(item.text))
+    text = item.text[shown]
+    options = item.options(shown)
+    order = [i for i in option_order(course, item, learner) if i in options]
     body = str(text["question"])
-    if options:
-        body += "\n\n" + "\n".join(f"  {i}. {o}" for i, o in enumerate(options, 1))
+    if order:
+        body += "\n\n" + "\n".join(f"  {n}. {options[i]}" for n, i in enumerate(order, 1))
     con.print(
         Panel(body, title=_t("question", lang, i=number, topic=course.title(item.topic, lang)))
     )
-    if options:
+    why = None
+    if order:
         prompt = "answer_probe" if item.type == "probe" else "answer_mcq"
-        reply = con.input(_t(prompt, lang, n=len(options)) + " > ").strip()
+        reply = con.input(_t(prompt, lang, n=len(order)) + " > ").strip()
         if item.type == "probe":  # a yes/no self-assessment: option 1 is yes
             reply = PROBE_REPLIES.get(reply.lower(), reply)
-        chosen = int(reply) - 1 if reply.isdigit() and 1 <= int(reply) <= len(options) else None
-        correct = chosen is not None and item.is_correct(chosen, lang)
-        answer_text = options[int(text["answer"])]
-        why_wrong = list(text.get("why_wrong") or [])
-        why = why_wrong[chosen] if chosen is not None and chosen < len(why_wrong) else None
+        chosen = order[int(reply) - 1] if reply.isdigit() and 1 <= int(reply) <= len(order) else ""
+        correct = bool(chosen) and item.is_correct(chosen, shown)
+        if chosen and not correct:
+            why = item.why_wrong(shown, chosen)
     else:
         reply = con.input(_t("answer_short", lang) + " > ").strip()
-        correct = reply not in ("", "?", "？") and item.is_correct(reply, lang)
-        answer_text, why = str(text["answer"]), None
+        correct = reply not in ("", "?", "？") and item.is_correct(reply, shown)
     con.print(
         _t("right", lang) if correct else _t("wrong", lang), style="green" if correct else "red"
     )
     if not correct and item.type != "probe":
-        con.print(_t("correct_was", lang, a=answer_text))
+        con.print(_t("correct_was", lang, a=item.answer_text(shown)))
         if why:
-            con.print(str(why))
+            con.print(why)
     if text.get("explanation"):
         con.print(f"[dim]{text['explanation']}[/dim]")
     return correct

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from dltutor.course.check_assessment import check_assessment
 from dltutor.course.check_terms import check_topic_terms
 from dltutor.course.model import LANGS, SECTIONS, CodeBlock, Course, QuizItem, Topic
 
@@ -135,7 +136,7 @@ def _check_item(q: QuizItem) -> list[str]:
         texts = [
             t.get("question"),
             t.get("explanation"),
-            *(t.get("options") or []),
+            *(q.options(lang).values()),
             *(t.get("accept") or []),
         ]
         if not all(isinstance(x, str | int | float) for x in texts if x is not None):
@@ -145,28 +146,36 @@ def _check_item(q: QuizItem) -> list[str]:
         if not t.get("explanation"):
             p.append(f"{q.id}: missing {lang}.explanation")
         if q.type == "mcq":
-            opts, ans, why = t.get("options") or [], t.get("answer"), t.get("why_wrong") or []
-            if not 3 <= len(opts) <= 5:
-                p.append(f"{q.id}/{lang}: mcq needs 3-5 options")
-            if not isinstance(ans, int) or not 0 <= ans < len(opts):
-                p.append(f"{q.id}/{lang}: answer must be an option index")
-                continue
-            if (
-                len(why) != len(opts)
-                or why[ans] is not None
-                or any(not w for i, w in enumerate(why) if i != ans)
-            ):
-                p.append(
-                    f"{q.id}/{lang}: why_wrong needs one reason per wrong option and null for the answer"
-                )
+            p.extend(_check_choices(q, lang))
         else:
             if not t.get("answer") or not t.get("accept"):
                 p.append(f"{q.id}/{lang}: short answer needs answer and accept")
             elif not q.is_correct(str(t["answer"]), lang):
                 p.append(f"{q.id}/{lang}: its own model answer is not accepted")
     if q.type == "mcq" and all(isinstance(q.text.get(lg), dict) for lg in LANGS):
-        if q.text["zh"].get("answer") != q.text["en"].get("answer"):
-            p.append(f"{q.id}: zh and en answers point at different options")
+        if list(q.options("zh")) != list(q.options("en")):
+            p.append(f"{q.id}: zh and en options have different ids or order")
+    return p
+
+
+def _check_choices(q: QuizItem, lang: str) -> list[str]:
+    """A choice item: options and why_wrong are mappings keyed by option id; `key` names one."""
+    t = q.text[lang]
+    if not isinstance(t.get("options"), dict):
+        return [f"{q.id}/{lang}: options must map option ids (a, b, ...) to texts"]
+    p: list[str] = []
+    opts = q.options(lang)
+    if not 3 <= len(opts) <= 5:
+        p.append(f"{q.id}/{lang}: mcq needs 3-5 options")
+    if "answer" in t:
+        p.append(f"{q.id}/{lang}: a choice item names its right option once, as the item's `key`")
+    if q.key not in opts:
+        p.append(f"{q.id}: key must be one of the option ids {list(opts)}")
+        return p
+    why = t.get("why_wrong")
+    wrong = [i for i in opts if i != q.key]
+    if not isinstance(why, dict) or set(why) != set(wrong) or not all(why.values()):
+        p.append(f"{q.id}/{lang}: why_wrong needs one reason per wrong option, keyed by its id")
     return p
 
 
@@ -223,6 +232,7 @@ def check_course(
                     rep.blocks_skipped += 1
                     continue
                 jobs.append((f"{t.id}/{lang}", b))
+    rep.problems.extend(check_assessment(course, topics, run_code=run_code))
     if run_code and jobs:
         with ThreadPoolExecutor(max_workers=2) as pool:
             for (where, _), err in zip(

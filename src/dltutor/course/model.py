@@ -135,25 +135,49 @@ def parse_lesson(topic: str, lang: str, text: str) -> Lesson:
 
 @dataclass
 class QuizItem:
+    """One quiz item. A choice item ("mcq") has options with stable ids ("a", "b", ...; their
+    file order is only the order a reader of the data sees) and one `key`, the id of the right
+    option, shared by both languages. Learners see the options in their own order
+    (`learning/shuffle.py`) and answer with an option id."""
+
     id: str  # "<topic>/<local id>"
     topic: str
     type: str  # "mcq" | "short"
     difficulty: int
     text: dict[
         str, dict[str, Any]
-    ]  # lang -> {question, options?, answer, why_wrong?, accept?, explanation}
+    ]  # lang -> {question, options?: {id: text}, why_wrong?: {id: text}, answer?, accept?, explanation}
+    key: str | None = None  # mcq: the id of the right option
 
     def question(self, lang: str) -> str:
         return str(self.text[lang]["question"])
 
+    def options(self, lang: str) -> dict[str, str]:
+        """Option id -> text, in file order (empty for a short answer)."""
+        raw = self.text[lang].get("options") or {}
+        return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+    @property
+    def option_ids(self) -> list[str]:
+        return list(self.options(next(iter(self.text)))) if self.text else []
+
+    def why_wrong(self, lang: str, option_id: str) -> str | None:
+        """Why this (wrong) option is wrong, if the item says."""
+        why = self.text[lang].get("why_wrong") or {}
+        text = why.get(option_id) if isinstance(why, dict) else None
+        return str(text) if text else None
+
+    def answer_text(self, lang: str) -> str:
+        """The right answer in words: the key's text, or a short answer's model answer."""
+        if self.key is not None:
+            return self.options(lang).get(self.key, self.key)
+        return str(self.text[lang].get("answer", ""))
+
     def is_correct(self, response: str | int, lang: str = "en") -> bool:
-        """Judge a response: an option index for mcq, free text for short answers."""
+        """Judge a response: an option id for a choice item, free text for a short answer."""
         t = self.text[lang]
-        if self.type == "mcq":
-            try:
-                return int(response) == int(t["answer"])
-            except (TypeError, ValueError):
-                return False
+        if self.key is not None:
+            return str(response).strip().lower() == self.key
         given = str(response).strip().lower()
         accept = [str(a).strip().lower() for a in t.get("accept", [])] + [
             str(t["answer"]).strip().lower()
@@ -305,12 +329,14 @@ def _load_topic_folder(t: Topic, folder: Path) -> None:
     if quiz_file.exists():
         raw = _yaml(quiz_file.read_text(encoding="utf-8")) or {}
         for item in raw.get("items") or []:
+            kind = str(item.get("type", "mcq"))
             t.quiz.append(
                 QuizItem(
                     id=f"{t.id}/{item['id']}",
                     topic=t.id,
-                    type=str(item.get("type", "mcq")),
+                    type=kind,
                     difficulty=int(item.get("difficulty", 1)),
                     text={lang: item[lang] for lang in LANGS if lang in item},
+                    key=str(item.get("key", "")).strip().lower() if kind == "mcq" else None,
                 )
             )

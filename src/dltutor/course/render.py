@@ -15,6 +15,7 @@ r"""Markdown -> HTML for the web app: lessons, and learner or model text, render
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from typing import Any
@@ -48,7 +49,7 @@ MATHML_ATTRS = frozenset(
 )
 
 
-def _clean_mathml(markup: str) -> str | None:
+def _clean_mathml(markup: str) -> ET.Element | None:
     """`markup` rebuilt from allowed elements and attributes, or None if it has anything else."""
     try:
         root = ET.fromstring(markup.replace(_XMLNS, "", 1))
@@ -57,23 +58,139 @@ def _clean_mathml(markup: str) -> str | None:
     for el in root.iter():
         if el.tag not in MATHML_TAGS or any(a not in MATHML_ATTRS for a in el.attrib):
             return None
-    root.set("xmlns", MATHML_NS)
-    return ET.tostring(root, encoding="unicode")  # re-serialized: text and values escaped
+    return root
+
+
+# \text{...} and its kin: latex2mathml copies their contents into <mtext> verbatim, so a "<" there
+# ("$\text{cost < 5}$") would be raw markup. Escaped first, it stays text.
+_TEXT_COMMANDS = re.compile(r"\\(?:text|textrm|textit|textbf|texttt|mbox)\s*\{")
+_XML_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+# Multi-line alignment, which latex2mathml leaves as raw "&" cells: built here as an <mtable>.
+_ALIGN = re.compile(r"\\begin\{(aligned|align\*?|split|alignat\*?\{\d+\})\}(.*?)\\end\{\1\}", re.S)
+
+
+def _escape_text_commands(latex: str) -> str:
+    out, i = [], 0
+    for m in _TEXT_COMMANDS.finditer(latex):
+        if m.start() < i:
+            continue
+        end = _group_end(latex, m.end())
+        body = latex[m.end() : end]
+        body = body.replace("\\&", "&").replace("\\%", "%").replace("\\$", "$")
+        out += [latex[i : m.end()], "".join(_XML_ESCAPES.get(c, c) for c in body)]
+        i = end
+    return "".join(out) + latex[i:]
+
+
+def _group_end(latex: str, start: int) -> int:
+    """The index of the "}" closing the group that opens just before `start`."""
+    depth = 1
+    for j in range(start, len(latex)):
+        c = latex[j]
+        if c == "\\":
+            continue
+        if c == "{" and latex[j - 1] != "\\":
+            depth += 1
+        elif c == "}" and latex[j - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(latex)
+
+
+def _split_top(latex: str, sep: str) -> list[str]:
+    """Split on `sep` ("&" or "\\\\") outside braces, never on an escaped "\\&"."""
+    parts, depth, start, j = [], 0, 0, 0
+    while j < len(latex):
+        c = latex[j]
+        if c == "\\" and not latex.startswith(sep, j):
+            j += 2  # a command or an escaped character ("\\&", "\\{")
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and latex.startswith(sep, j):
+            parts.append(latex[start:j])
+            j += len(sep)
+            start = j
+            continue
+        j += 1
+    parts.append(latex[start:])
+    return parts
+
+
+def _convert(latex: str, display: str) -> ET.Element | None:
+    """One formula as a cleaned <math> element; alignment environments become tables."""
+    m = _ALIGN.search(latex)
+    if m is None:
+        try:
+            return _clean_mathml(latex_to_mathml(_escape_text_commands(latex), display=display))
+        except Exception:  # latex2mathml raises many types on malformed input; none may escape
+            return None
+    root = ET.Element("math", display=display)
+    row = ET.SubElement(root, "mrow")
+    for part in (latex[: m.start()], None, latex[m.end() :]):
+        if part is None:
+            table = _align_table(m.group(2), display)
+            if table is None:
+                return None
+            row.append(table)
+        elif part.strip():
+            converted = _convert(part, display)
+            if converted is None:
+                return None
+            row.extend(list(converted))
+    return root
+
+
+def _align_table(body: str, display: str) -> ET.Element | None:
+    """`a &= b && \\text{note} \\\\ ...` as an <mtable>: columns alternate right and left
+    aligned, as in LaTeX's align; an empty column (from "&&") only adds space."""
+    rows = [r for r in _split_top(body, "\\\\") if r.strip()]
+    table = ET.Element("mtable", displaystyle="true")
+    for r in rows:
+        tr = ET.SubElement(table, "mtr")
+        for col, cell in enumerate(_split_top(r, "&")):
+            td = ET.SubElement(tr, "mtd", columnalign="right" if col % 2 == 0 else "left")
+            if cell.strip():
+                converted = _convert(cell, display)
+                if converted is None:
+                    return None
+                td.extend(list(converted))
+    return table
 
 
 def render_math(latex: str, options: dict[str, Any]) -> str:
     """MathML for one formula, or its escaped source when it cannot be converted safely."""
     display = "block" if options.get("display_mode") else "inline"
-    source = latex.strip()
-    # A second try with < and > as commands: inside \text{} they would otherwise be raw markup.
-    for attempt in (source, source.replace("<", r"\lt ").replace(">", r"\gt ")):
-        try:
-            clean = _clean_mathml(latex_to_mathml(attempt, display=display))
-        except Exception:  # latex2mathml raises many types on malformed input; none may escape
-            clean = None
-        if clean is not None:
-            return clean
-    return f'<code class="math-error">{html.escape(latex)}</code>'
+    root = _convert(latex.strip(), display)
+    if root is None:
+        return f'<code class="math-error">{html.escape(latex)}</code>'
+    root.set("xmlns", MATHML_NS)
+    return ET.tostring(root, encoding="unicode")  # re-serialized: text and values escaped
+
+
+def math_errors(text: str) -> list[str]:
+    """The formulas in Markdown `text` that the web would show as source (`math-error`)."""
+    bad = []
+    for token in _parser().parse(text):
+        for t in [token, *(token.children or [])]:
+            if t.type.startswith("math_"):
+                display = {"display_mode": t.type.startswith("math_block") or "double" in t.type}
+                if 'class="math-error"' in render_math(t.content, display):
+                    bad.append(t.content.strip())
+    return bad
+
+
+def code_spans(text: str) -> list[str]:
+    """The code in Markdown `text`: fenced and indented blocks, then inline `code`, in order."""
+    out = []
+    for token in _parser().parse(text):
+        if token.type in ("fence", "code_block"):
+            out.append(token.content)
+        out += [t.content for t in token.children or [] if t.type == "code_inline"]
+    return out
 
 
 def render_code(code: str, lang: str, _attrs: str) -> str:

@@ -1,6 +1,7 @@
 """Exercises as course data: `course_data/exercises/<id>/` (format: docs/exercise-format.md).
 
-`exercise.yaml` holds the id, topic, kind, functions, bilingual title, statement and hints;
+`exercise.yaml` holds the id, topic, kind, functions, bilingual title, statement, hints and a
+worked example;
 `starter.py` what the learner starts from; `reference.py` a solution that passes; `tests.py` the
 hidden tests (`test_*` functions taking a `Check`); `wrong/*.py` realistic wrong solutions that
 must fail. Loading validates the folder and raises `ExerciseError` naming what is wrong.
@@ -49,6 +50,8 @@ class Exercise:
     statement: dict[str, str]
     hints: list[dict[str, str]]
     folder: Path
+    # shown after the last hint: the method worked through on an input that is not the task's
+    example: dict[str, str] = field(default_factory=dict)
     difficulty: int = 1
     limits: dict[str, Any] = field(default_factory=dict)
     requires: list[str] = field(default_factory=list)  # "torch" (sandbox), "scikit-learn"
@@ -156,7 +159,7 @@ def load_exercise(folder: Path) -> Exercise:
     hints = [_bilingual(h, f"hint {i + 1}", ex_id) for i, h in enumerate(raw.get("hints") or [])]
     if len(hints) < MIN_HINTS:
         raise ExerciseError(
-            f"{ex_id}: needs at least {MIN_HINTS} hints (nudge, pointer, near-solution)"
+            f"{ex_id}: needs at least {MIN_HINTS} hints (nudge, approach, key step or pitfall)"
         )
     for part in ("starter.py", "reference.py", "tests.py"):
         if not (folder / part).exists():
@@ -182,6 +185,7 @@ def load_exercise(folder: Path) -> Exercise:
         statement=_bilingual(raw.get("statement"), "statement", ex_id),
         hints=hints,
         folder=folder,
+        example=_bilingual(raw["example"], "example", ex_id) if raw.get("example") else {},
         difficulty=int(raw.get("difficulty", 1)),
         limits=limits,
         requires=requires,

@@ -19,7 +19,8 @@ before calling `decide` again. Rules:
 - Explanations are deep for a learner who does not know the topic (P < 0.3), shallow for one who
   mostly does (P > 0.7); a failed check question brings a deeper re-explanation (at most twice).
 - A request for an exercise's solution gets the next hint, not the solution — unless the learner
-  has failed the exercise at least 3 times, has seen every hint, and asks again.
+  has failed the exercise at least 3 times, has seen every hint, and asks again. After the last
+  hint comes a worked example on another input (the ladder's last rung), never the solution.
 - A question in the middle of the loop is answered, and the loop resumes where it was.
 - Between topics, due reviews come first.
 """
@@ -103,7 +104,7 @@ class LoopState:
     checks_passed: int = 0
     exercise: str | None = None
     exercises_done: list[str] = field(default_factory=list)
-    hints_given: int = 0
+    hints_given: int = 0  # rungs shown of the ladder shared with the page (tutor/hints.py)
     failed_attempts: int = 0
     solution_requests: int = 0
 
@@ -345,17 +346,21 @@ def _exercise(c: _Context, s: LoopState) -> tuple[Move, LoopState]:
 
 
 def _hint(c: _Context, s: LoopState, reason: str) -> tuple[Move, LoopState]:
-    """The next rung of the hint ladder (the last one again once all are given)."""
+    """The next rung of the hint ladder: the hints, then a worked example on another input,
+    which is repeated from then on (the solution is never a rung)."""
+    rung = min(s.hints_given + 1, c.hints + 1)
     payload: dict[str, Any] = {
         "exercise": s.exercise,
-        "level": min(s.hints_given + 1, c.hints),
+        "level": min(rung, c.hints),
         "of": c.hints,
+        "rung": rung,
         "reason": reason,
     }
-    if s.hints_given >= c.hints:
-        payload["repeat"] = True
+    if rung > c.hints:
+        payload["worked_example"] = True
+        payload["repeat"] = s.hints_given > c.hints
         payload["attempts_before_solution"] = max(0, SOLUTION_AFTER_FAILS - s.failed_attempts)
-    s.hints_given = min(c.hints, s.hints_given + 1)
+    s.hints_given = rung
     return Move("give_hint", s.topic, depth_for(c.p(s.topic)), payload), s
 
 

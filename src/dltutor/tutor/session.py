@@ -25,7 +25,7 @@ from dltutor.llm.budget import PromptParts
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message
 from dltutor.store import repo
-from dltutor.tutor import record
+from dltutor.tutor import hints, record
 from dltutor.tutor.judge import Judgement, judge
 from dltutor.tutor.texts import say
 
@@ -110,6 +110,9 @@ class Teacher:
         loop, lang, asked = LoopState.from_dict(st["loop"]), st.get("lang", "zh"), st.get("asked")
         if text is not None:  # the answer's language follows the learner's message
             lang = detect_lang(text, lang)
+        if loop.exercise:  # hints opened on the exercise page or in the CLI count here too
+            with self.chat.sessions() as db:
+                loop.hints_given = max(loop.hints_given, hints.seen(db, learner_id, loop.exercise))
         intent: Intent | None = None
         score: float | None = None
         passed: bool | None = None
@@ -219,13 +222,9 @@ class Teacher:
                 title=ex.title.get(lang, ex.id),
                 statement=ex.statement.get(lang, ""),
             )
-        elif move.kind == "give_hint":
-            ex = self._exercise(p["exercise"])
-            level = int(p["level"])
-            hint = ex.hints[min(level, len(ex.hints)) - 1].get(lang, "")
-            text = say("hint", lang, level=level, of=p.get("of", len(ex.hints)), hint=hint)
-            if p.get("repeat") and p.get("attempts_before_solution"):
-                text += say("hint_more", lang, n=p["attempts_before_solution"])
+        elif move.kind == "give_hint":  # a rung of the ladder the page and the CLI share
+            with self.chat.sessions() as db, db.begin():
+                text = hints.chat_rung(db, learner_id, self._exercise(p["exercise"]), p, lang)
         elif move.kind == "give_solution":
             text = say("solution", lang, code=self._exercise(p["exercise"]).reference_source())
         elif move.kind == "advance":

@@ -15,8 +15,7 @@ from dltutor.course.render import render_markdown
 from dltutor.grader import Exercise, get_exercise, grade, load_exercises
 from dltutor.store import repo
 from dltutor.store.models import Grade
-from dltutor.tutor import record
-from dltutor.web import practice
+from dltutor.tutor import hints, record
 from dltutor.web.deps import (
     CSRF,
     CourseDep,
@@ -69,7 +68,7 @@ class ExerciseOut(BaseModel):
     functions: list[str]  # signatures
     starter: str
     hints_total: int
-    hints: list[str]  # the rungs revealed so far (Markdown)
+    hints: list[str]  # the rungs revealed so far (Markdown): hints, then a worked example
     hints_html: list[str]
     submissions: list[GradeOut]
 
@@ -112,14 +111,10 @@ def grade_out(g: Grade, with_code: bool = False) -> GradeOut:
     )
 
 
-def hint_texts(ex: Exercise, shown: int, lang: str) -> list[str]:
-    return [h.get(lang) or next(iter(h.values()), "") for h in ex.hints[:shown]]
-
-
 def exercise_out(db: Session, course: Any, ex: Exercise, learner_id: int, lang: str) -> ExerciseOut:
     statement = ex.statement.get(lang) or next(iter(ex.statement.values()), "")
-    shown = practice.hints_seen(db, learner_id, ex.id)
-    hints = hint_texts(ex, shown, lang)
+    shown = hints.seen(db, learner_id, ex.id)
+    rungs = hints.texts(ex, shown, lang)
     return ExerciseOut(
         id=ex.id,
         title=ex.title.get(lang, ex.id),
@@ -130,9 +125,9 @@ def exercise_out(db: Session, course: Any, ex: Exercise, learner_id: int, lang: 
         statement_html=render_markdown(statement),
         functions=[f.signature for f in ex.functions],
         starter=ex.starter(),
-        hints_total=len(ex.hints),
-        hints=hints,
-        hints_html=[render_markdown(h) for h in hints],
+        hints_total=hints.rungs(ex),
+        hints=rungs,
+        hints_html=[render_markdown(h) for h in rungs],
         submissions=[
             grade_out(g) for g in repo.list_grades(db, learner_id=learner_id, exercise_id=ex.id)
         ],
@@ -205,15 +200,16 @@ async def submit(
 def next_hint(
     exercise_id: ExercisePath, request: Request, db: SessionDep, me: CurrentLearner
 ) -> HintsOut:
-    """Reveal the next rung of the hint ladder (the last one stays the last)."""
+    """Reveal the next rung of the hint ladder: the hints, then a worked example on another
+    input; the last rung stays the last (the solution is never a rung)."""
     ex = _exercise(exercise_id)
-    shown = practice.reveal_hint(db, me.id, ex)
-    hints = hint_texts(ex, shown, page_lang(request, me))
+    shown = hints.reveal(db, me.id, ex)
+    rungs = hints.texts(ex, shown, page_lang(request, me))
     return HintsOut(
         shown=shown,
-        total=len(ex.hints),
-        hints=hints,
-        hints_html=[render_markdown(h) for h in hints],
+        total=hints.rungs(ex),
+        hints=rungs,
+        hints_html=[render_markdown(h) for h in rungs],
     )
 
 

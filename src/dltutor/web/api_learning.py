@@ -31,27 +31,25 @@ log = logging.getLogger("dltutor.web")
 ItemId = Annotated[
     str, Field(min_length=3, max_length=120, pattern=r"^[a-z0-9_.]+/[A-Za-z0-9_.-]+$")
 ]
-# An option's index: −1 or 10**30 is no answer at all (it was graded as a wrong one).
-Choice = Annotated[int, Field(ge=0, le=50)]
+# An option's id for a choice item (or a short answer's text); a number is no option at all.
 Response = Annotated[
-    Choice | Annotated[str, Field(max_length=2000)],
-    Field(description="an option index (mcq) or the answer text"),
+    Annotated[str, Field(max_length=2000)] | Annotated[int, Field(ge=0, le=50)],
+    Field(description="an option's id (mcq) or the answer text"),
 ]
 
 
 def check_choice(course: Course, item_id: str, response: str | int) -> None:
-    """422 when a multiple-choice answer is a number that names none of the item's options
-    (text, like "dontknow", is the item's own business)."""
+    """422 when a multiple-choice answer names none of the item's options (−1, 10**30, "z"
+    used to be graded as a wrong answer, and counted as evidence)."""
     try:
         item = practice.find_item(course, item_id)
     except KeyError:
         return  # not a quiz item (a diagnosis probe): its own flow checks it
-    if item.type != "mcq":
-        return
-    options = next(iter(item.text.values()), {}).get("options") or []
-    text = str(response).strip()
-    if text.lstrip("+-").isdigit() and not 0 <= int(text) < len(options):
-        raise HTTPException(422, f"no such option: answer with 0 to {len(options) - 1}")
+    if item.key is None:
+        return  # a short answer: any text is an answer
+    ids = item.option_ids
+    if str(response).strip().lower() not in ids:
+        raise HTTPException(422, f"no such option: answer with one of {', '.join(ids)}")
 
 
 class ProfileIn(BaseModel):
@@ -70,12 +68,17 @@ class ProfileIn(BaseModel):
         return Profile(**self.model_dump())
 
 
+class OptionOut(BaseModel):
+    id: str  # answer with this id
+    text: str
+
+
 class ItemOut(BaseModel):
     id: str
     topic: str
     type: str
     question: str
-    options: list[str]
+    options: list[OptionOut]  # in this learner's order (seeded per learner, stable)
 
 
 class StageOut(BaseModel):
@@ -220,7 +223,7 @@ def diagnosis_out(
         ]
         out.open_question = flow.OPEN_QUESTION[lang]
     elif attempt.next_item is not None:
-        out.item = ItemOut(**practice.item_view(attempt.next_item, attempt.lang))
+        out.item = ItemOut(**practice.item_view(course, attempt.next_item, attempt.lang, me.id))
     return out
 
 
@@ -394,7 +397,7 @@ def topic_quiz(
     if topic_id not in course:
         raise HTTPException(404, "no such topic")
     lang = page_lang(request, me)
-    return [ItemOut(**practice.item_view(i, lang)) for i in course[topic_id].quiz]
+    return [ItemOut(**practice.item_view(course, i, lang, me.id)) for i in course[topic_id].quiz]
 
 
 @router.post("/quiz/answer", response_model=FeedbackOut, dependencies=[CSRF])

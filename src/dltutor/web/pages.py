@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dltutor.course.render import pygments_css, render_markdown
+from dltutor.tutor import record
 from dltutor.web import practice
 from dltutor.web.accounts import AccountError, end_all_sessions, end_session, start_session
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, PageName, SessionDep, page_lang
@@ -156,7 +157,7 @@ def course_page(request: Request, course: CourseDep, me: CurrentLearner) -> HTML
 
 @router.get("/course/{topic_id}", response_class=HTMLResponse)
 def lesson_page(
-    topic_id: PageName, request: Request, course: CourseDep, me: CurrentLearner
+    topic_id: PageName, request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
 ) -> HTMLResponse:
     if topic_id not in course:
         raise HTTPException(404)
@@ -176,7 +177,10 @@ def lesson_page(
         lesson_html=html,
         prereqs=prereqs,
         objectives=topic.objectives.get(lang, []),
-        quiz=[practice.item_view(i, lang) for i in topic.quiz],
+        quiz=[practice.item_view(course, i, lang, me.id) for i in topic.quiz],
+        prereq_checks=practice.prerequisite_checks(
+            course, record.load_record(db, me.id).mastery.p, topic_id, lang, me.id
+        ),
         exercises=exercises_by_topic().get(topic_id, []),
     )
 

@@ -90,7 +90,7 @@ def diagnosis_page(
         return render(request, "diagnosis.html", me, state="intro")
     if not attempt.finished:
         assert attempt.next_item is not None
-        item = practice.item_view(attempt.next_item, attempt.lang)
+        item = practice.item_view(course, attempt.next_item, attempt.lang, me.id)
         return render(
             request,
             "diagnosis.html",

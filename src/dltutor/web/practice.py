@@ -1,4 +1,5 @@
-"""Quiz items, review questions and exercise hints, as the web shows and records them."""
+"""Quiz items and review questions, as the web shows and records them (exercise hints:
+tutor/hints.py, one ladder shared with the CLI and the chat)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dltutor.course.model import CheckQuestion, Course, QuizItem
+from dltutor.learning.shuffle import option_order
 from dltutor.store import repo
 from dltutor.tutor import record
-
-HINT_EVENT = "hint"
 
 
 def find_item(course: Course, item_id: str) -> QuizItem:
@@ -30,35 +30,36 @@ def item_lang(item: QuizItem, lang: str) -> str:
     return lang if lang in item.text else next(iter(item.text))
 
 
-def item_view(item: QuizItem, lang: str) -> dict[str, Any]:
-    """What a page shows of an item (never the answer)."""
-    t = item.text[item_lang(item, lang)]
+def item_view(course: Course, item: QuizItem, lang: str, learner_id: int | None) -> dict[str, Any]:
+    """What a page shows of an item (never the answer): the options in this learner's order
+    (`learning/shuffle.py`), each with the id to answer with."""
+    shown = item_lang(item, lang)
+    options = item.options(shown)
     return {
         "id": item.id,
         "topic": item.topic,
         "type": item.type,
-        "question": str(t["question"]),
-        "options": [str(o) for o in t.get("options") or []],
+        "question": item.question(shown),
+        "options": [
+            {"id": oid, "text": options[oid]}
+            for oid in option_order(course, item, learner_id)
+            if oid in options
+        ],
     }
 
 
 def feedback(item: QuizItem, response: str | int, correct: bool, lang: str) -> dict[str, Any]:
     """After an answer: the explanation, and why the chosen wrong option is wrong."""
-    t = item.text[item_lang(item, lang)]
-    out: dict[str, Any] = {"correct": correct, "explanation": str(t.get("explanation") or "")}
-    if item.type == "mcq":
-        options = t.get("options") or []
-        answer = int(t["answer"])
-        out["answer"] = str(options[answer]) if 0 <= answer < len(options) else str(answer)
-        why = t.get("why_wrong") or []
-        try:
-            chosen = int(response)
-        except (TypeError, ValueError):
-            chosen = -1
-        if not correct and 0 <= chosen < len(why) and why[chosen]:
-            out["why_wrong"] = str(why[chosen])
-    else:
-        out["answer"] = str(t.get("answer", ""))
+    shown = item_lang(item, lang)
+    out: dict[str, Any] = {
+        "correct": correct,
+        "explanation": str(item.text[shown].get("explanation") or ""),
+        "answer": item.answer_text(shown),
+    }
+    if item.key is not None and not correct:
+        why = item.why_wrong(shown, str(response).strip().lower())
+        if why:
+            out["why_wrong"] = why
     return out
 
 
@@ -71,6 +72,28 @@ def answer_quiz(
     out = feedback(item, response, correct, shown)
     out["mastery"] = round(record.load_record(db, learner_id).p(item.topic), 4)
     return out
+
+
+def prerequisite_checks(
+    course: Course, mastery: dict[str, float], topic_id: str, lang: str, learner_id: int
+) -> list[dict[str, Any]]:
+    """One quick item per prerequisite of `topic_id` the learner has not shown (mastery below
+    the teaching policy's bar for building on it), easiest first, with the topic to review."""
+    from dltutor.learning.policy import SURE
+
+    checks = []
+    for r in course[topic_id].requires:
+        if r not in course or mastery.get(r, 0.0) >= SURE or not course[r].quiz:
+            continue
+        items = sorted(course[r].quiz, key=lambda q: (q.key is None, q.difficulty, q.id))
+        checks.append(
+            {
+                "topic": r,
+                "title": course.title(r, lang),
+                "item": item_view(course, items[0], lang, learner_id),
+            }
+        )
+    return checks
 
 
 @dataclass
@@ -102,7 +125,9 @@ def review_cards(db: Session, course: Course, learner_id: int, lang: str) -> lis
         n_checks = len(_check_questions(course, topic, lang)) or 1
         pick = turn % (len(items) + n_checks)
         if pick < len(items):
-            cards.append(ReviewCard(topic, title, item_view(items[pick], lang), None))
+            cards.append(
+                ReviewCard(topic, title, item_view(course, items[pick], lang, learner_id), None)
+            )
         else:
             index = pick - len(items)
             question = check_question(course, topic, lang, index)[0]
@@ -126,29 +151,3 @@ def check_question(course: Course, topic: str, lang: str, index: int = 0) -> tup
     if lang == "zh":
         return f"用你自己的话说说：{title} 是什么？", title
     return f"In your own words: what is {title}?", title
-
-
-# ---- exercise hints: a ladder, one rung at a time ------------------------------------------------
-
-
-def hints_seen(db: Session, learner_id: int, exercise_id: str) -> int:
-    return sum(
-        ev.payload.get("exercise") == exercise_id
-        for ev in repo.list_events(db, learner_id=learner_id, kind=HINT_EVENT, limit=5000)
-    )
-
-
-def reveal_hint(db: Session, learner_id: int, exercise: Any) -> int:
-    """Show the next rung of the exercise's hint ladder; returns how many are now shown."""
-    seen = hints_seen(db, learner_id, exercise.id)
-    if seen >= len(exercise.hints):
-        return seen
-    repo.log_event(
-        db,
-        learner_id=learner_id,
-        kind=HINT_EVENT,
-        topic=exercise.topic,
-        exercise=exercise.id,
-        level=seen + 1,
-    )
-    return seen + 1

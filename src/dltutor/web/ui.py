@@ -130,9 +130,9 @@ UI: dict[str, dict[str, str]] = {
     "onb.gpu": {"zh": "我有可用的 GPU", "en": "I have a GPU to use"},
     "onb.submit": {"zh": "保存并开始诊断", "en": "Save and start the diagnosis"},
     "diag.intro": {
-        "zh": "最多 20 道题，题目会根据你的回答自动调整，用来估计你已经掌握了哪些主题。"
+        "zh": "最多 15 道题，题目会根据你的回答自动调整，用来估计你已经掌握了哪些主题。"
         "不会的题直接选「不知道」——这比猜更有帮助。",
-        "en": "Up to 20 questions, chosen from your answers as you go, to estimate which "
+        "en": "Up to 15 questions, chosen from your answers as you go, to estimate which "
         "topics you already master. Choose “I don't know” rather than guess: it helps more.",
     },
     "diag.start": {"zh": "开始诊断", "en": "Start the diagnosis"},
@@ -183,6 +183,16 @@ UI: dict[str, dict[str, str]] = {
     "lesson.learn": {"zh": "和导师一起学这一课", "en": "Learn this with the tutor"},
     "lesson.builds_on": {"zh": "前置知识：", "en": "Builds on:"},
     "lesson.quiz": {"zh": "小测验", "en": "Quick quiz"},
+    "lesson.prereq_check": {
+        "zh": "开始之前：检查一下前置知识",
+        "en": "Before you start: a quick prerequisite check",
+    },
+    "lesson.prereq_intro": {
+        "zh": "这一课建立在下面的主题上，而你还没有表现出已经掌握它们。每个主题一道题：答对就继续，答错就先去复习。",
+        "en": "This lesson builds on the topics below, which you have not shown yet. One question each: "
+        "if you get it right, read on; if not, review that topic first.",
+    },
+    "lesson.prereq_review": {"zh": "复习这一课：", "en": "Review the lesson:"},
     "progress.title": {"zh": "学习进度", "en": "Your progress"},
     "progress.passed": {"zh": "通过的练习", "en": "exercises passed"},
     "progress.tried": {"zh": "尝试过的练习", "en": "exercises tried"},
