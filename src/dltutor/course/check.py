@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from dltutor.course.check_terms import check_topic_terms
 from dltutor.course.model import LANGS, SECTIONS, CodeBlock, Course, QuizItem, Topic
 
 RUN_TIMEOUT_S = 60
@@ -99,6 +100,7 @@ def check_topic(t: Topic) -> list[str]:
     if zh and en and len(zh.check_questions) != len(en.check_questions):
         p.append(f"{t.id}: zh and en have different numbers of check questions")
     p.extend(check_quiz(t))
+    p.extend(check_topic_terms(t))  # glossary terms and zh typography (check_terms.py)
     return p
 
 
