@@ -4,7 +4,8 @@
 
 Builds the requests the tutor sends for course questions (tests/course/search_questions.yaml, zh
 and en alternately) and counts them with the embedded engine's own tokenizer (`/tokenize`):
-- chat: system prompt, three course sections, the conversation so far (each earlier question
+- chat: system prompt, the course sections (for the embedded model: two of 600 characters;
+  before: three of 1,200), the conversation so far (each earlier question
   answered with the course's answer to it), the question;
 - teaching move: an explanation of the question's topic (the lesson's analogy, idea, example);
 - judge: a check question of that topic, its rubric and a two-sentence answer.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from dltutor.chat import GROUNDING
 from dltutor.config import get_settings
 from dltutor.course import Course
 from dltutor.course.answer import answer_offline, format_citations, ground, relevance_to
@@ -83,7 +85,7 @@ async def main() -> None:
                 *history[-12:],
                 Message("user", q),
             ]
-            sections, _ = ground(q, lang)
+            sections, _ = ground(q, lang, *GROUNDING["embedded"])
             new_chat = await client.fit(
                 PromptParts(system, Message("user", q), sections, history[-12:], lang),
                 client.max_tokens,

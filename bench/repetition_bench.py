@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from dltutor.chat import GROUNDING
 from dltutor.config import get_settings
 from dltutor.course.answer import ground
 from dltutor.llm.backend import EMBEDDED_SAMPLING, open_backend
@@ -46,7 +47,7 @@ def english_questions(n: int) -> list[str]:
 
 
 def parts_for(question: str) -> PromptParts:
-    sections, _ = ground(question, "en")
+    sections, _ = ground(question, "en", *GROUNDING["embedded"])
     return PromptParts(load("tutor", "en"), Message("user", question), sections, lang="en")
 
 

@@ -101,7 +101,7 @@ async def test_dead_backend_saves_question_and_error() -> None:
 async def test_grounding_context_reaches_the_prompt_and_citations_are_saved(
     srv: FakeLLMServer,
 ) -> None:
-    def grounder(q: str, lang: str) -> tuple[list[str], list[str]]:
+    def grounder(q: str, lang: str, k: int, chars: int) -> tuple[list[str], list[str]]:
         return ["COURSE: the dot product sums products."], ["math.vectors_dot_product · Intuition"]
 
     chat, me = make_chat(srv, grounder=grounder)

@@ -11,10 +11,11 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 from sqlalchemy.orm import Session
 
 from dltutor import prompts
@@ -27,7 +28,7 @@ from dltutor.llm.budget import PromptParts
 from dltutor.llm.client import Generation
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message, Reply
-from dltutor.store import repo
+from dltutor.store import instances, repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Conversation
 from dltutor.store.models import Message as StoredMessage
@@ -36,8 +37,13 @@ log = logging.getLogger("dltutor.chat")
 SAVE_EVERY_S = 1.0
 HISTORY_TURNS = 12
 
-# (question, lang) -> (course sections for the prompt, best first; their citation labels)
-Grounder = Callable[[str, str], tuple[list[str], list[str]]]
+T = TypeVar("T")
+# (question, lang, sections, characters per section) -> (course sections for the prompt, best
+# first; their citation labels)
+Grounder = Callable[[str, str, int, int], tuple[list[str], list[str]]]
+# How much course text grounds an answer: a large model uses three sections; the embedded 135M
+# one gets two short ones (a long context only slows its first token and confuses it more).
+GROUNDING = {"default": (3, 1200), "embedded": (2, 600)}
 
 
 @dataclass
@@ -199,14 +205,20 @@ class Chat:
         last_save = time.monotonic()
         gen = self._client.stream(messages, max_tokens=max_tokens)
         turn.reply, turn.generation = gen.reply, gen
+        deltas = gen.__aiter__()  # held, so that it can be closed at once, not when collected
         try:
             async with self.admission.slot(str(_owner_id(history)), on_position) as waited:
                 turn.queue_s = waited
-                async for delta in gen:
-                    yield delta
-                    if time.monotonic() - last_save > SAVE_EVERY_S:
-                        last_save = time.monotonic()
-                        await asyncio.to_thread(self._save, turn)
+                try:
+                    async for delta in deltas:
+                        yield delta
+                        if time.monotonic() - last_save > SAVE_EVERY_S:
+                            last_save = time.monotonic()
+                            await asyncio.to_thread(self._save, turn)
+                finally:
+                    # Close the model's stream while the slot is still held, so that the model
+                    # stops generating before another stream may start (Stop, a closed tab).
+                    await despite_cancel(_aclose(deltas))
         except LLMError as e:
             if e.reply is None:  # failed before streaming began (e.g. queue timeout)
                 gen.reply.status, gen.reply.error_kind, gen.reply.error = (
@@ -214,18 +226,13 @@ class Chat:
                     e.kind,
                     e.message("en"),
                 )
-            await asyncio.to_thread(self._save, turn)
             raise
-        except BaseException:  # cancelled (the learner left, Ctrl-C): keep what arrived
+        except BaseException:  # cancelled (Stop, the learner left, Ctrl-C): keep what arrived
             if gen.reply.status == "streaming":
-                gen.reply.status, gen.reply.error_kind, gen.reply.error = (
-                    "error",
-                    "cancelled",
-                    "stopped before the end",
-                )
-            await asyncio.to_thread(self._save, turn)
+                gen.reply.status, gen.reply.error_kind = "stopped", "cancelled"
             raise
-        await asyncio.to_thread(self._save, turn)
+        finally:
+            await despite_cancel(asyncio.to_thread(self._save, turn))
 
     def speaks(self, lang: str) -> bool:
         """Whether the model can answer in `lang` (there is one, and it writes that language)."""
@@ -271,7 +278,7 @@ class Chat:
 
         if not citations or learner_id <= 0:
             return ""
-        course = _course()
+        course = chat_course()
         topic = citations[0].strip("[]").split(" · ")[0]
         if topic not in course:
             return ""
@@ -300,6 +307,7 @@ class Chat:
             status="streaming",
             backend=self.backend.name,
             model=self.backend.model,
+            owner=instances.owner_id(db),  # a crash is told from a live stream by it
         )
 
     def _prompt(
@@ -310,7 +318,8 @@ class Chat:
         grounding: list[str] = []
         if self.grounder:
             try:
-                grounding, turn.citations = self.grounder(question, lang)
+                k, chars = GROUNDING["embedded" if self.backend.embedded else "default"]
+                grounding, turn.citations = self.grounder(question, lang, k, chars)
             except Exception:  # search is an aid: a broken index must not stop the answer
                 log.exception("course grounding failed; answering without course context")
         earlier = [
@@ -341,8 +350,33 @@ class Chat:
 
 
 @functools.cache
-def _course() -> Course:
+def chat_course() -> Course:
+    """The course the chat checks prerequisites in, loaded once (the web warms it at start)."""
     return Course.load()
+
+
+async def despite_cancel(aw: Awaitable[T]) -> T:
+    """Await `aw` to its end even if the caller is cancelled meanwhile, then re-raise the
+    cancellation. Cleanup (closing the model's stream, the final save) must not be cut short:
+    Starlette cancels a response through an anyio cancel scope, which cancels the waiting
+    task again at every await, so a plain `await` in a `finally` never got to run."""
+    task = asyncio.ensure_future(aw)
+    cancelled = False
+    with anyio.CancelScope(shield=True):  # no redelivery by an enclosing anyio scope
+        while not task.done():
+            try:
+                await asyncio.wait([task])  # unlike gather, a cancelled wait leaves `task` be
+            except asyncio.CancelledError:
+                cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    return task.result()
+
+
+async def _aclose(it: AsyncIterator[Any]) -> None:
+    aclose = getattr(it, "aclose", None)
+    if aclose is not None:
+        await aclose()
 
 
 def _owner(db: Session, turn: Turn) -> int:

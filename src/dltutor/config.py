@@ -74,6 +74,16 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: str | None = None  # generated and stored under home when unset
     single_user: bool = True  # no sign-in, for a personal install on loopback
+    # Reverse proxies (comma-separated addresses or networks, e.g. "127.0.0.1" for a Caddy or
+    # nginx on this host) whose X-Forwarded-Proto/-For are believed. Empty: nobody's.
+    trusted_proxies: str = ""
+    # Rate limits (the `limits` library's notation; a ladder of windows is a backoff): failed
+    # sign-ins per account; sign-in and sign-up attempts per client address.
+    signin_limit_account: str = "5/minute;20/hour;50/day"
+    signin_limit_address: str = "60/minute;600/hour"
+    signup_limit_address: str = "30/minute;300/hour"
+    # Shared state for several replicas (rate limits now): redis://host:6379/0. Unset: in memory.
+    redis_url: str | None = None
 
     # --- grader ---------------------------------------------------------------------------
     grader_cpu_seconds: int = 10

@@ -78,10 +78,8 @@ def check_database(settings: Settings) -> dict[str, Any]:
 
 
 def check_sandbox() -> dict[str, Any]:
-    try:
-        from dltutor.grader import isolation_status  # type: ignore[attr-defined]
-    except ImportError:
-        return {"available": False, "note": "grader not installed"}
+    from dltutor.grader import isolation_status
+
     return dict(isolation_status())
 
 

@@ -18,6 +18,11 @@ NOTE = {
         "zh": "*（达到长度上限被截断：不完整）*",
     },
     "error": {"en": "*(interrupted: incomplete)*", "zh": "*（中断：不完整）*"},
+    "stopped": {"en": "*(stopped before the end: incomplete)*", "zh": "*（已停止：不完整）*"},
+    "interrupted": {
+        "en": "*(interrupted: the server stopped before the answer was finished; incomplete)*",
+        "zh": "*（中断：服务在回答完成前停止了，不完整）*",
+    },
 }
 
 

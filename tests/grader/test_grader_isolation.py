@@ -11,7 +11,13 @@ import pytest
 
 from dltutor.config import reset_settings
 from dltutor.grader import grade, isolation_status
-from dltutor.grader.isolation import DEFAULT_SANDBOX_PYTHON, detect, slot_lock_path, uid_base
+from dltutor.grader.isolation import (
+    DEFAULT_SANDBOX_PYTHON,
+    SLOTS,
+    detect,
+    slot_lock_path,
+    uid_base,
+)
 from dltutor.grader.sandbox import SLOT_POOL
 
 needs_sandbox = pytest.mark.skipif(
@@ -69,13 +75,23 @@ def test_slot_locks_live_where_the_setting_says(
 
 @needs_sandbox
 def test_grading_with_a_fresh_slot_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A grader started on a machine with no lock folder yet creates it and grades."""
+    """A grader started on a machine with no lock folder yet creates it and grades.
+
+    A private lock folder takes this grader out of the machine's coordination, so it also gets
+    uids of its own: on the shared ones it could sweep another process's sandbox, or be swept."""
     folder = tmp_path / "slots"
     monkeypatch.setenv("DLTUTOR_GRADER_SLOT_DIR", str(folder))
+    monkeypatch.setenv("DLTUTOR_GRADER_UID_BASE", str(uid_base() + 10 * SLOTS))
     reset_settings()
+    detect.cache_clear()
     from dltutor.grader.exercises import get_exercise
 
-    result = grade("ex.softmax", get_exercise("ex.softmax").reference_source())
-    assert result.passed, result
-    if detect().uid_drop:  # the run's slot was locked in the fresh folder
-        assert [p.name for p in folder.iterdir()] == [f"uid-{uid_base()}.lock"]
+    try:
+        result = grade("ex.softmax", get_exercise("ex.softmax").reference_source())
+        assert result.passed, result
+        if detect().uid_drop:  # the run's slot was locked in the fresh folder
+            assert [p.name for p in folder.iterdir()] == [f"uid-{uid_base()}.lock"]
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+        detect.cache_clear()

@@ -135,3 +135,29 @@ def test_topic_state_upsert(db_url: str) -> None:
         )
         states = repo.topic_states(db, learner_id=me.id)
     assert list(states) == ["math.matrices"] and states["math.matrices"].mastery == 0.9
+
+
+def test_the_migrations_build_exactly_the_models_schema(db_url: str) -> None:
+    """A model change without its migration (or the reverse) shows here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from dltutor.store.db import get_engine
+    from dltutor.store.models import Base
+
+    upgrade(db_url)
+    with get_engine(db_url).connect() as c:
+        assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+
+
+def test_the_sqlite_file_and_its_journal_are_readable_by_their_owner_only(tmp_path: object) -> None:
+    import stat
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "private" / "dltutor.db"
+    url = f"sqlite:///{path}"
+    with session_scope(url) as db:
+        repo.get_or_create_local_learner(db)
+    files = [p for p in path.parent.iterdir() if p.name.startswith("dltutor.db")]
+    assert path in files and len(files) >= 2  # the database and its WAL
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}

@@ -13,7 +13,7 @@ from dltutor.verify.answers import stored_results
 from dltutor.verify.console import CodeChecker
 from tests.verify.conftest import fenced
 
-ANSWER = f"{fenced('n = 4')}\n\n{fenced('print(n ** 2)')}\n\n{fenced('print(m)')}\n"
+ANSWER = f"{fenced('n = 4')}\n\n{fenced('print(n ** 2)')}\n\n{fenced('print(n / 0)')}\n"
 
 
 def saved_message(text: str) -> int:
@@ -31,7 +31,7 @@ async def test_badges_output_and_run_again(limits: Limits) -> None:
     assert [r.status for r in results] == ["verified", "verified", "failed"]
     shown = console.export_text()
     assert "✓ 已验证" in shown and "✗ 运行失败" in shown and "16" in shown
-    assert "NameError" in shown and "/run 1" in shown
+    assert "ZeroDivisionError" in shown and "/run 1" in shown
     with session_scope(get_settings().db_url()) as db:
         msg = db.get(Message, msg_id)
         assert msg is not None

@@ -48,9 +48,9 @@ async def test_a_failing_block_is_repaired(fake_llm: FakeLLMServer, limits: Limi
 async def test_a_block_that_never_works_is_unverified_with_its_error(
     fake_llm: FakeLLMServer, limits: Limits
 ) -> None:
-    original = "import tensorflow as tf\nprint(tf.constant(1))\n"
+    original = "import jax\nprint(jax.numpy.ones(1))\n"  # a framework the sandbox never has
     fake_llm.enqueue(
-        reply(fenced("import keras\nprint(keras.__version__)")),
+        reply(fenced("import flax\nprint(flax.__version__)")),
         reply("I am sorry, I cannot run code."),  # no code at all
     )
     client = client_for(fake_llm)
@@ -60,10 +60,10 @@ async def test_a_block_that_never_works_is_unverified_with_its_error(
     assert res.status == "failed" and res.repair_tried and not res.verified
     assert res.code == original  # shown as written, never swapped for a failed repair
     assert len(res.attempts) == 3 and res.attempts[2].note == "模型的回复里没有代码块"
-    assert "keras" in res.attempts[1].run.error("en")
+    assert "flax" in res.attempts[1].run.error("en")
     shown = annotate(text, [res], "zh", article=True)
     assert "✗ 未通过验证" in shown and "请勿直接照搬" in shown
-    assert "沙箱中没有 `tensorflow`" in shown and "ModuleNotFoundError" in shown
+    assert "沙箱中没有 `jax`" in shown and "ModuleNotFoundError" in shown
     assert "修复尝试 2 次" in shown
 
 

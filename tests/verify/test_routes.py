@@ -17,7 +17,7 @@ from tests.verify.conftest import sse_events as events
 
 ANSWER = (
     f"Define it:\n\n{fenced('w = 3')}\n\nThen use it:\n\n{fenced('print(w * 2)')}\n\n"
-    + fenced("print(undefined)")
+    + fenced("print(w / 0)")
 )
 
 
@@ -56,7 +56,8 @@ def test_verify_runs_stores_and_reuses(web: TestClient, fake_llm: FakeLLMServer)
     assert [b["pre_index"] for b in blocks] == [0, 1, 2]
     assert blocks[1]["run"]["output"] == "6\n"  # the blocks share one session
     assert (
-        "NameError" in blocks[2]["run"]["errors"]["en"] and blocks[2]["badge"]["zh"] == "✗ 运行失败"
+        "ZeroDivisionError" in blocks[2]["run"]["errors"]["en"]
+        and blocks[2]["badge"]["zh"] == "✗ 运行失败"
     )
     # stored on the message, and served again without running
     stored = web.get(f"/api/messages/{msg}").json()["meta"]["code_blocks"]

@@ -85,6 +85,13 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         page = ctx.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        # The pages satisfy their Content-Security-Policy: nothing inline is blocked.
+        page.on(
+            "console",
+            lambda m: (
+                "Content Security Policy" in m.text and errors.append(f"{page.url}: {m.text}")
+            ),
+        )
 
         def shot(name: str) -> None:
             page.screenshot(path=str(SHOTS / f"{next(step):02d}-{name}.png"), full_page=True)
@@ -97,7 +104,7 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         page.select_option("select[name=role]", "teacher")
         page.click("#signup-submit")
         code = page.inner_text("#class-code")
-        page.click("button:has-text('退出')")
+        page.click("form[action='/signout'] button")
 
         # sign-up
         page.goto(f"{base}/signup")
@@ -226,7 +233,7 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         shot("reviews-en")
 
         # the teacher sees the learner in the class
-        page.click("button:has-text('Sign out')")
+        page.click("form[action='/signout'] button")
         page.fill("input[name=username]", "teacher_wang")
         page.fill("input[name=password]", PASSWORD)
         page.click("#signin-submit")
@@ -239,3 +246,66 @@ def test_a_new_learner_from_sign_up_to_dashboard(live: tuple[str, FakeLLMServer]
         browser.close()
     assert errors == [], errors
     assert len(list(SHOTS.glob("*.png"))) >= 12
+
+
+def test_50_stops_in_the_browser_leave_nothing_streaming(tmp_path: Path) -> None:
+    """The Stop button, pressed 50 times within seconds in 10 tabs (mid-answer, or while
+    queued behind the admission limit): each reply is kept with what had arrived and marked
+    stopped, on the page and in the database; the model's streams are closed at once, and
+    the model never runs more of them than the limit."""
+    import time
+
+    from playwright.sync_api import expect, sync_playwright
+    from sqlalchemy import create_engine, text
+
+    db = f"sqlite:///{tmp_path}/stop.db"
+    with FakeLLMServer(token_delay=0.03, default_tokens=1000) as llm:
+        settings = app_settings(tmp_path, db, llm, single_user=True, max_concurrent=2)
+        with LiveServer(create_app(settings)) as live, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            ctx = browser.new_context(locale="en-US")
+            ctx.set_default_timeout(60_000)
+            expect.set_options(timeout=60_000)
+            errors: list[str] = []
+            tabs = [ctx.new_page() for _ in range(10)]
+            for tab in tabs:
+                tab.on("pageerror", lambda e: errors.append(str(e)))
+                tab.goto(live.url)
+            llm.enqueue(Script(chunks=["warm"]))  # the first answer builds the search index
+            tabs[0].fill("#question", "warm up")
+            tabs[0].press("#question", "Enter")
+            expect(tabs[0].locator(".msg.assistant .body").last).to_contain_text("warm")
+            t0 = time.monotonic()
+            for round_ in range(5):
+                for tab in tabs:
+                    tab.fill("#question", f"question {round_}")
+                    tab.press("#question", "Enter")
+                for tab in tabs:  # Stop once it is answering or queued
+                    reply = tab.locator(".msg.assistant").last
+                    expect(
+                        reply.locator(".body:has-text('tok'), #queue:visible").first
+                    ).to_be_attached()
+                    # the growing answer moves the button: click it where it is now
+                    tab.locator("#stop").dispatch_event("click")
+                for tab in tabs:
+                    expect(
+                        tab.locator(".msg.assistant").last.locator(".warn.stopped")
+                    ).to_be_visible()
+                    expect(tab.locator("#send")).to_be_enabled()
+            storm_s = time.monotonic() - t0
+            shown = tabs[-1].locator(".msg.assistant .body").last.inner_text()
+            browser.close()
+        deadline = time.monotonic() + 3
+        while llm.active and time.monotonic() < deadline:
+            time.sleep(0.02)
+        engine = create_engine(db)
+        with engine.connect() as c:
+            rows = c.execute(
+                text("SELECT status, content FROM messages WHERE role='assistant' ORDER BY id")
+            ).all()
+        engine.dispose()
+    print(f"browser storm: 50 Stops in {storm_s:.1f} s, model saw at most {llm.max_active}")
+    assert errors == []
+    assert len(rows) == 51 and [s for s, _ in rows[1:] if s != "stopped"] == []
+    assert rows[-1][1].startswith(shown.strip())
+    assert llm.active == 0 and llm.max_active <= 2

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
+from dltutor.web.deps import shipped_course
+from dltutor.web.practice import find_item
 from tests.web.conftest import as_user, form_token, signup, unique
 
 
@@ -159,17 +161,20 @@ def test_quiz_answers_move_mastery_and_schedule_reviews(web: TestClient) -> None
     items = web.get(f"/api/topics/{topic}/quiz").json()
     assert items and all("answer" not in i for i in items)
     mcq = next(i for i in items if i["type"] == "mcq")
+    # an option that does not exist is no answer (422), not a wrong one
+    for bad in (-1, 10**30, len(mcq["options"]), 99):
+        r = web.post("/api/quiz/answer", json={"item_id": mcq["id"], "response": bad}, headers=h)
+        assert r.status_code == 422, bad
+    answer = int(find_item(shipped_course(), mcq["id"]).text["zh"]["answer"])
     wrong = web.post(
-        "/api/quiz/answer", json={"item_id": mcq["id"], "response": 99}, headers=h
+        "/api/quiz/answer",
+        json={"item_id": mcq["id"], "response": (answer + 1) % len(mcq["options"])},
+        headers=h,
     ).json()
     assert wrong["correct"] is False and wrong["answer"] and wrong["mastery"] < 0.2
-    # the right option, found by trying each (the API never tells it in advance)
-    for k in range(len(mcq["options"])):
-        right = web.post(
-            "/api/quiz/answer", json={"item_id": mcq["id"], "response": k}, headers=h
-        ).json()
-        if right["correct"]:
-            break
+    right = web.post(
+        "/api/quiz/answer", json={"item_id": mcq["id"], "response": answer}, headers=h
+    ).json()
     assert right["correct"] and right["mastery"] > wrong["mastery"]
     assert (
         web.post(

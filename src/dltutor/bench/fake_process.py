@@ -7,7 +7,12 @@ import sys
 
 
 class FakeServerProcess:
-    def __init__(self, ttft: float, tpot: float, tokens: int) -> None:
+    """`python -m dltutor.llm.fake` in its own process (so the load generator and the server do
+    not share one interpreter lock); `slots` and `prefill` give it a known capacity."""
+
+    def __init__(
+        self, ttft: float, tpot: float, tokens: int, slots: int = 0, prefill: float = 0.0
+    ) -> None:
         self.args = [
             sys.executable,
             "-m",
@@ -18,6 +23,10 @@ class FakeServerProcess:
             str(tpot),
             "--tokens",
             str(tokens),
+            "--slots",
+            str(slots),
+            "--prefill",
+            str(prefill),
         ]
         self.proc: subprocess.Popen[str] | None = None
         self.base_url = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -86,3 +87,60 @@ def summarize(records: list[RequestRecord], slo: dict[str, float] | None = None)
         "goodput": len(good) / span,
         "goodput_fraction": len(good) / len(rs),
     }
+
+
+# ---- SLOs at a quantile (the capacity search) ---------------------------------------------------
+
+
+def slo_value(r: RequestRecord, metric: str) -> float | None:
+    """A request's figure for an SLO metric; +inf when it failed (it never got its answer), None
+    when the figure does not exist for it (TPOT of a one-token answer)."""
+    if not r.ok:
+        return math.inf
+    if metric == "itl":
+        return max(r.itl_s) if r.itl_s else None
+    value: float | None = {"ttft": r.ttft_s, "tpot": r.tpot_s, "e2e": r.e2e_s}[metric]
+    return value
+
+
+def quantile(values: list[float], q: float) -> float | None:
+    """The smallest value with at least q of the values at or below it (numpy's inverted_cdf),
+    so that "the q-quantile meets the limit" means "at least q of the requests meet it"."""
+    if not values:
+        return None
+    return float(np.quantile(np.array(values), q, method="inverted_cdf"))
+
+
+def verdict(records: list[RequestRecord], slo: dict[str, float], q: float) -> dict[str, Any]:
+    """Whether the q-quantile of every SLO metric is within its limit, over measured requests.
+    `margin` is the worst quantile / limit - 1 (<= 0: met)."""
+    rs = [r for r in records if r.phase == "measure"]
+    out: dict[str, Any] = {"quantile": q, "requests": len(rs), "metrics": {}}
+    worst = -math.inf
+    for metric, limit in slo.items():
+        values = [v for v in (slo_value(r, metric) for r in rs) if v is not None]
+        value = quantile(values, q)
+        met = sum(v <= limit for v in values)
+        margin = math.inf if value is None else value / limit - 1 if limit > 0 else math.inf
+        worst = max(worst, margin)
+        out["metrics"][metric] = {
+            "limit": limit,
+            "value": None if value is None or math.isinf(value) else value,
+            "met_fraction": met / len(values) if values else None,
+            "margin": None if math.isinf(margin) else margin,
+        }
+    out["ok"] = bool(rs) and worst <= 0
+    out["margin"] = None if math.isinf(worst) else worst
+    return out
+
+
+def lost(records: list[RequestRecord], slo: dict[str, float], q: float, planned: int) -> bool:
+    """True once a level of `planned` measured requests can no longer meet the SLO: more than
+    (1 - q) x planned of them have already missed a limit (so the search can stop it early)."""
+    allowed = (1 - q) * planned
+    rs = [r for r in records if r.phase == "measure"]
+    for metric, limit in slo.items():
+        missed = sum(1 for r in rs if (v := slo_value(r, metric)) is not None and v > limit)
+        if missed > allowed:
+            return True
+    return False

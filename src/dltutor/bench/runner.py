@@ -1,4 +1,6 @@
-"""The load generator: fixed concurrency or Poisson arrivals, with warm-up, over one client.
+"""The load generator: fixed concurrency or arrivals at a rate (gamma-distributed gaps, as in
+vLLM's `bench serve`: burstiness 1 is Poisson, lower is burstier, higher is more regular), with
+warm-up and ramp-up, over one client.
 
 Every request is timed from its arrival (what a learner waits), split into the time spent
 queueing in dltutor's admission control (when used) and the generation itself, and keeps
@@ -9,9 +11,11 @@ is metrics.py and the report.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,8 +32,8 @@ TOKENS_ESTIMATED = "estimate: one token per streamed chunk (the server sent no u
 @dataclass
 class RequestRecord:
     id: int
-    level: str  # "c=8" (fixed concurrency) or "r=2" (Poisson rate per second)
-    phase: str  # warmup | measure
+    level: str  # "c=8" (fixed concurrency), "r=2" (arrivals per second) or "learners=20"
+    phase: str  # warmup | rampup | measure | cancelled (in flight when a level was stopped)
     timestamp: str  # wall clock at arrival, ISO 8601
     start_s: float  # arrival, seconds since the run began
     prompt: str
@@ -51,6 +55,9 @@ class RequestRecord:
     output_tokens: int | None = None
     reasoning_tokens: int | None = None
     tokens_source: str = TOKENS_FROM_USAGE
+    kind: str = "question"  # question | chat | explain | judge | replay (the sessions workload)
+    learner: int | None = None  # the simulated learner who sent it, and their turn
+    turn: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -85,7 +92,7 @@ class RequestRecord:
 class LoadSpec:
     prompts: list[str]
     concurrency: int | None = None  # fixed number of requests in flight
-    rate: float | None = None  # or Poisson arrivals per second
+    rate: float | None = None  # or arrivals per second
     requests: int | None = None  # stop after this many (measured) requests …
     duration: float | None = None  # … or after this many seconds of arrivals
     warmup: int = 0  # requests sent first and left out of the figures
@@ -93,9 +100,83 @@ class LoadSpec:
     max_tokens: int = 512
     temperature: float = 0.3
     seed: int = 0
+    burstiness: float = 1.0  # gamma shape of the gaps between arrivals; 1 is Poisson
+    ramp_up: float = 0.0  # seconds to reach the level; what starts meanwhile is left out
 
     def level(self) -> str:
         return f"c={self.concurrency}" if self.concurrency else f"r={self.rate:g}"
+
+
+class Level:
+    """One load level in progress: sends requests, keeps their records, and can be stopped
+    early (by `stop_when`, e.g. once the level can no longer meet an SLO), which cancels what is
+    in flight; those records are marked "cancelled" and left out of the figures."""
+
+    def __init__(
+        self,
+        client: LLMClient,
+        name: str,
+        timeout: float,
+        admission: Admission | None = None,
+        on_done: Callable[[RequestRecord], None] | None = None,
+        t0: float | None = None,
+        stop_when: Callable[[list[RequestRecord]], bool] | None = None,
+    ) -> None:
+        self.client, self.name, self.timeout, self.admission = client, name, timeout, admission
+        self.on_done, self.stop_when = on_done, stop_when
+        self.t0 = time.monotonic() if t0 is None else t0
+        self.records: list[RequestRecord] = []
+        self.stopped_early = False
+        self._ids = iter(range(10**9))
+        self._task: asyncio.Task[Any] | None = None
+
+    async def drive(self, driver: Awaitable[Any]) -> list[RequestRecord]:
+        """Run a workload's driver coroutine to its end, or until the level is stopped."""
+        self._task = asyncio.ensure_future(driver)
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if self.stopped_early:
+            await asyncio.sleep(0)  # let cancelled requests write their records
+        return self.records
+
+    async def send(
+        self,
+        messages: list[Message],
+        phase: str,
+        *,
+        max_tokens: int,
+        temperature: float,
+        prompt: str | None = None,
+        kind: str = "question",
+        learner: int | None = None,
+        turn: int | None = None,
+    ) -> RequestRecord:
+        arrival = time.monotonic()
+        rec = RequestRecord(
+            next(self._ids),
+            self.name,
+            phase,
+            datetime.now(UTC).isoformat(timespec="milliseconds"),
+            arrival - self.t0,
+            prompt if prompt is not None else messages[-1].content,
+            kind=kind,
+            learner=learner,
+            turn=turn,
+        )
+        try:
+            await _request(self.client, rec, messages, max_tokens, temperature, self)
+        except asyncio.CancelledError:
+            rec.phase = "cancelled"
+            self.records.append(rec)
+            raise
+        self.records.append(rec)
+        if self.on_done:
+            self.on_done(rec)
+        if self.stop_when and not self.stopped_early and self.stop_when(self.records):
+            self.stopped_early = True
+            if self._task is not None:
+                self._task.cancel()
+        return rec
 
 
 async def run(
@@ -104,94 +185,143 @@ async def run(
     admission: Admission | None = None,
     on_done: Callable[[RequestRecord], None] | None = None,
     t0: float | None = None,
+    stop_when: Callable[[list[RequestRecord]], bool] | None = None,
 ) -> list[RequestRecord]:
-    """Run one load level; returns every request's record (warm-up ones marked)."""
+    """Run one load level of questions; returns every request's record (warm-up and ramp-up
+    ones marked)."""
     if not spec.prompts:
         raise ValueError("no questions to send")
     if (spec.concurrency is None) == (spec.rate is None):
         raise ValueError("give exactly one of concurrency or rate")
+    if spec.burstiness <= 0:
+        raise ValueError("burstiness must be above 0 (1 is Poisson)")
     if spec.requests is None and spec.duration is None:
         spec.requests = len(spec.prompts)
-    t0 = time.monotonic() if t0 is None else t0
-    records: list[RequestRecord] = []
+    level = Level(client, spec.level(), spec.timeout, admission, on_done, t0, stop_when)
+    return await run_spec(level, spec)
+
+
+async def run_spec(level: Level, spec: LoadSpec) -> list[RequestRecord]:
+    """Run the questions of `spec` as `level` (fixed concurrency or arrivals at a rate)."""
     counter = iter(range(10**9))
 
     async def one(phase: str) -> None:
-        i = next(counter)
-        rec = await _request(client, i, spec, phase, admission, t0)
-        records.append(rec)
-        if on_done:
-            on_done(rec)
+        prompt = spec.prompts[next(counter) % len(spec.prompts)]
+        await level.send(
+            [Message("user", prompt)],
+            phase,
+            max_tokens=spec.max_tokens,
+            temperature=spec.temperature,
+            prompt=prompt,
+        )
 
-    if spec.warmup:
-        warm = spec.concurrency or 1
-        sem = asyncio.Semaphore(warm)
+    async def driver() -> None:
+        if spec.warmup:
+            sem = asyncio.Semaphore(spec.concurrency or 1)
 
-        async def warm_one() -> None:
-            async with sem:
-                await one("warmup")
+            async def warm_one() -> None:
+                async with sem:
+                    await one("warmup")
 
-        await asyncio.gather(*(warm_one() for _ in range(spec.warmup)))
-    start = time.monotonic()
-    if spec.concurrency:
-        await _fixed(spec, lambda: one("measure"), start)
-    else:
-        await _poisson(spec, lambda: one("measure"), start)
-    return records
+            await asyncio.gather(*(warm_one() for _ in range(spec.warmup)))
+        if spec.concurrency:
+            await _fixed(spec, one, time.monotonic())
+        else:
+            await _arrivals(spec, one, time.monotonic())
+
+    return await level.drive(driver())
 
 
 def _more(spec: LoadSpec, sent: int, start: float) -> bool:
+    """Whether to send another measured request (`start`: the end of the ramp-up)."""
     if spec.requests is not None and sent >= spec.requests:
         return False
     return spec.duration is None or time.monotonic() - start < spec.duration
 
 
-async def _fixed(spec: LoadSpec, send: Callable[[], Any], start: float) -> None:
+async def _fixed(
+    spec: LoadSpec, one: Callable[[str], Coroutine[Any, Any, None]], start: float
+) -> None:
+    """c workers, each sending its next request when the last one ends; with a ramp-up, worker
+    i starts i/c of the way through it."""
     sent = 0
+    c = spec.concurrency or 1
+    measure_from = start + spec.ramp_up
 
-    async def worker() -> None:
+    async def worker(i: int) -> None:
         nonlocal sent
-        while _more(spec, sent, start):
+        await _sleep_until(start + spec.ramp_up * i / c)
+        while True:
+            if time.monotonic() < measure_from:
+                await one("rampup")
+                continue
+            if not _more(spec, sent, measure_from):
+                return
             sent += 1
-            await send()
+            await one("measure")
 
-    await asyncio.gather(*(worker() for _ in range(spec.concurrency or 1)))
+    await asyncio.gather(*(worker(i) for i in range(c)))
 
 
-async def _poisson(spec: LoadSpec, send: Callable[[], Any], start: float) -> None:
+def arrival_times(
+    rate: float, burstiness: float, ramp_up: float, rng: random.Random
+) -> Iterator[float]:
+    """Seconds from the start at which requests arrive: a renewal process with gamma gaps
+    (shape = burstiness, mean 1/rate; vLLM's `--burstiness`), the rate rising linearly from 0
+    over `ramp_up` seconds. The ramp is a change of clock: gaps are drawn at rate 1 in
+    "operational time" u, and u = Λ(t) = ∫ rate(t) dt is inverted."""
+    u = 0.0
+    half = rate * ramp_up / 2  # Λ at the end of the ramp
+    while True:
+        u += rng.gammavariate(burstiness, 1 / burstiness)
+        yield math.sqrt(2 * ramp_up * u / rate) if u < half else (u - half) / rate + ramp_up
+
+
+async def _arrivals(
+    spec: LoadSpec, one: Callable[[str], Coroutine[Any, Any, None]], start: float
+) -> None:
     rng = random.Random(spec.seed)
-    tasks, sent, next_at = [], 0, start
-    while _more(spec, sent, start):
-        delay = next_at - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(send()))
-        sent += 1
-        next_at += rng.expovariate(spec.rate or 1.0)
-    await asyncio.gather(*tasks)
+    tasks: list[asyncio.Task[None]] = []
+    sent = 0
+    measure_from = start + spec.ramp_up
+    try:
+        for at in arrival_times(spec.rate or 1.0, spec.burstiness, spec.ramp_up, rng):
+            during_ramp = at < spec.ramp_up
+            if not during_ramp and not _more(spec, sent, measure_from):
+                break
+            await _sleep_until(start + at)
+            tasks.append(asyncio.create_task(one("rampup" if during_ramp else "measure")))
+            sent += not during_ramp
+        await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def _sleep_until(t: float) -> None:
+    delay = t - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
 async def _request(
-    client: LLMClient, i: int, spec: LoadSpec, phase: str, admission: Admission | None, t0: float
-) -> RequestRecord:
-    prompt = spec.prompts[i % len(spec.prompts)]
+    client: LLMClient,
+    rec: RequestRecord,
+    messages: list[Message],
+    max_tokens: int,
+    temperature: float,
+    level: Level,
+) -> None:
     arrival = time.monotonic()
-    rec = RequestRecord(
-        i,
-        spec.level(),
-        phase,
-        datetime.now(UTC).isoformat(timespec="milliseconds"),
-        arrival - t0,
-        prompt,
-    )
-    gen = client.stream(
-        [Message("user", prompt)], max_tokens=spec.max_tokens, temperature=spec.temperature
-    )
+    admission = level.admission
+    gen = client.stream(messages, max_tokens=max_tokens, temperature=temperature)
     granted = admission is None
     try:
-        async with asyncio.timeout(spec.timeout):
+        async with asyncio.timeout(level.timeout):
             if admission is not None:
-                async with admission.slot(f"req{i}") as waited:
+                async with admission.slot(f"req{rec.id}") as waited:
                     rec.queue_s, granted = waited, True
                     async for _ in gen:
                         pass
@@ -203,18 +333,18 @@ async def _request(
         where = "" if granted else " (still waiting for a generation slot)"
         rec.error_kind, rec.error = (
             "timeout",
-            f"no complete answer within {spec.timeout:g} s{where}",
+            f"no complete answer within {level.timeout:g} s{where}",
         )
     except LLMError as e:
         rec.error_kind, rec.error = e.kind, e.message("en")
-    if not granted:  # it spent its whole life in the queue
-        rec.queue_s = time.monotonic() - arrival
-    end, r = time.monotonic(), gen.reply
-    if r.started_at and r.total_s:  # the last byte's arrival, not when we got round to it
-        end = min(end, r.started_at + r.total_s)
-    rec.e2e_s = end - arrival
-    _take(rec, gen.reply)
-    return rec
+    finally:
+        if not granted:  # it spent its whole life in the queue
+            rec.queue_s = time.monotonic() - arrival
+        end, r = time.monotonic(), gen.reply
+        if r.started_at and r.total_s:  # the last byte's arrival, not when we got round to it
+            end = min(end, r.started_at + r.total_s)
+        rec.e2e_s = end - arrival
+        _take(rec, gen.reply)
 
 
 def _take(rec: RequestRecord, r: Reply) -> None:

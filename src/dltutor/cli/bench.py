@@ -63,6 +63,25 @@ def bench(
     fake_ttft: Annotated[float, typer.Option(help="--backend fake: seconds to first token")] = 0.2,
     fake_tpot: Annotated[float, typer.Option(help="--backend fake: seconds per token")] = 0.02,
     fake_tokens: Annotated[int, typer.Option(help="--backend fake: tokens per answer")] = 64,
+    fake_slots: Annotated[
+        int, typer.Option(help="--backend fake: streams served at once, the rest queue (0: all)")
+    ] = 0,
+    fake_prefill: Annotated[
+        float, typer.Option(help="--backend fake: seconds per prompt token before the first")
+    ] = 0.0,
+    burstiness: Annotated[
+        float,
+        typer.Option(
+            help="--rate: gamma shape of the gaps between arrivals (1 Poisson, <1 burstier)"
+        ),
+    ] = 1.0,
+    ramp_up: Annotated[
+        float,
+        typer.Option(
+            help="Seconds to reach each level (rate rises linearly; workers start in turn); "
+            "requests that start meanwhile are left out"
+        ),
+    ] = 0.0,
     client: Annotated[
         str,
         typer.Option(
@@ -91,7 +110,11 @@ def bench(
     if bool(levels) == (rate is not None):
         console.print("[red]give --concurrency N (or a list) or --rate R[/red]")
         raise typer.Exit(2)
-    with _server(backend, base_url, model, api_key, fake_ttft, fake_tpot, fake_tokens) as (
+    if burstiness <= 0 or ramp_up < 0:
+        console.print("[red]--burstiness must be above 0 and --ramp-up at least 0[/red]")
+        raise typer.Exit(2)
+    fake = (fake_ttft, fake_tpot, fake_tokens, fake_slots, fake_prefill)
+    with _server(backend, base_url, model, api_key, *fake) as (
         url,
         key,
         mdl,
@@ -108,6 +131,8 @@ def bench(
             "admission_slots": admission,
             "client": client,
             "slo": slo or "",
+            "burstiness": burstiness,
+            "ramp_up_s": ramp_up,
             "machine": f"{platform.node()} · {platform.machine()} · {__import__('os').cpu_count()} cores",
             "date": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
@@ -128,6 +153,8 @@ def bench(
                 admission,
                 slo_d,
                 client,
+                burstiness,
+                ramp_up,
             )
         )
     meta["model"] = model_name
@@ -151,6 +178,8 @@ def _server(
     ttft: float,
     tpot: float,
     tokens: int,
+    slots: int = 0,
+    prefill: float = 0.0,
 ) -> Any:
     from dltutor.cli.common import open_backend_or_exit
     from dltutor.config import get_settings
@@ -158,7 +187,7 @@ def _server(
     if backend == "fake":
         from dltutor.bench.fake_process import FakeServerProcess
 
-        with FakeServerProcess(ttft, tpot, tokens) as srv:
+        with FakeServerProcess(ttft, tpot, tokens, slots, prefill) as srv:
             yield srv.base_url, "x", model or "fake-model", "fake"
         return
     settings = get_settings().model_copy(
@@ -189,24 +218,14 @@ async def _run_levels(
     admission_slots: int | None,
     slo: dict[str, float],
     client_kind: str = "wire",
+    burstiness: float = 1.0,
+    ramp_up: float = 0.0,
 ) -> Any:
     from dltutor.bench.metrics import summarize
     from dltutor.bench.runner import LoadSpec, run
     from dltutor.llm.admission import Admission
-    from dltutor.llm.client import LLMClient
-    from dltutor.llm.wire import WireClient
 
-    client = (WireClient if client_kind == "wire" else LLMClient)(
-        url,
-        api_key=key,
-        model=model,
-        backend=name,
-        first_token_timeout=timeout,
-        idle_timeout=timeout,
-        connect_timeout=min(30.0, timeout),
-        retries=0,
-        fit_to_window=False,  # measure the server with exactly the prompts given
-    )
+    client = make_client(client_kind, url, key, model, name, timeout)
     specs = [
         LoadSpec(
             prompts,
@@ -216,6 +235,7 @@ async def _run_levels(
             warmup=warmup,
             timeout=timeout,
             max_tokens=max_tokens,
+            ramp_up=ramp_up,
         )
         for c in levels
     ] or [
@@ -227,6 +247,8 @@ async def _run_levels(
             warmup=warmup,
             timeout=timeout,
             max_tokens=max_tokens,
+            burstiness=burstiness,
+            ramp_up=ramp_up,
         )
     ]
     records, summaries = [], []
@@ -258,6 +280,24 @@ async def _run_levels(
     finally:
         await client.aclose()
     return records, summaries, model_name
+
+
+def make_client(kind: str, url: str, key: str, model: str | None, name: str, timeout: float) -> Any:
+    """The bench's client: `wire` (lean, accurate at hundreds of streams) or `sdk`."""
+    from dltutor.llm.client import LLMClient
+    from dltutor.llm.wire import WireClient
+
+    return (WireClient if kind == "wire" else LLMClient)(
+        url,
+        api_key=key,
+        model=model,
+        backend=name,
+        first_token_timeout=timeout,
+        idle_timeout=timeout,
+        connect_timeout=min(30.0, timeout),
+        retries=0,
+        fit_to_window=False,  # measure the server with exactly the prompts given
+    )
 
 
 def _brief(s: dict[str, Any]) -> dict[str, Any]:
@@ -318,4 +358,6 @@ def compare(runs: Annotated[list[Path], typer.Argument(help="bench --out folders
 
 
 def register(app: typer.Typer) -> None:
+    from dltutor.cli import bench_capacity  # noqa: F401  (adds `bench capacity` and `bench trace`)
+
     app.add_typer(bench_app, name="bench")

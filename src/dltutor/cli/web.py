@@ -29,7 +29,19 @@ def serve(
     }
     settings = settings.model_copy(update=updates)
     typer.echo(f"dltutor: open http://{settings.host}:{settings.port}  (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    from dltutor.web.security import plain_http_warning
+
+    if warning := plain_http_warning(settings):
+        typer.secho(warning, fg=typer.colors.RED, bold=True, err=True)
+    # proxy_headers=False: X-Forwarded-* are believed from DLTUTOR_TRUSTED_PROXIES only (the
+    # app applies them); uvicorn would otherwise believe any process on this host.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        proxy_headers=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -263,11 +263,13 @@ def _block_tokens(analyzer: Analyzer, block: str) -> frozenset[str]:
     return frozenset(analyzer.light(block))
 
 
-def ground(question: str, lang: str, k: int = 3) -> tuple[list[str], list[str]]:
+def ground(
+    question: str, lang: str, k: int = 3, max_chars: int = 1200
+) -> tuple[list[str], list[str]]:
     """The chat's grounder: (context sections for the prompt, best first; their citation
-    labels), from course search."""
+    labels), from course search: the `k` best sections, each cut at `max_chars`."""
     index = get_index()
     hits = index.search(question, k=k, lang=lang, sections=EXPLAINING)
-    return citation_blocks(hits, relevance=relevance_to(question, index)), [
+    return citation_blocks(hits, max_chars, relevance_to(question, index)), [
         citation(h) for h in hits
     ]

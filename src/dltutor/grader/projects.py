@@ -241,7 +241,7 @@ def predict(t: Check, X: Any, n_classes: int, key: str = "test") -> np.ndarray:
         t.last_call = call
         if preds is None:
             t.fail_raw(msg("p_no_predictions", t.lang))
-        return preds  # type: ignore[no-any-return]
+        return preds
     t.state[key] = (None, "")
     got = t.call("predict", model, X)
     n = len(X)

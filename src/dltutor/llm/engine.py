@@ -65,6 +65,7 @@ class EmbeddedEngine:
         p.cpuparams.n_threads = s.engine_threads
         p.cpuparams_batch.n_threads = s.engine_threads
         p.hostnames = ["127.0.0.1"]
+        p.endpoint_metrics = True  # Prometheus /metrics: the server-side view of `dltutor bench`
         p.port = 0  # a free port, chosen by the OS
         p.verbosity = 3 if s.engine_verbose else 0
         t0 = time.monotonic()

@@ -7,6 +7,14 @@ drift under load), usage in the last chunk, 500s, 404 for unknown models, a conn
 mid-stream, and streams that end with no finish reason. It runs its own event loop in a thread,
 so sync and async tests can use it alike.
 
+A server with a known capacity (for `dltutor bench capacity`): `slots=K` serves at most K streams
+at once and queues the rest first come, first served; `prefill_per_token=p` adds p seconds per
+prompt token before the first token. A request that gets a slot at time s sends its first token
+at s + first_token_delay + p x prompt_tokens and then one token every token_delay, and holds the
+slot until its last token. `GET /metrics` answers in Prometheus text with vLLM's metric names
+(running and waiting requests, slot use as KV-cache usage, token counters, prefix-cache queries
+and hits over 16-token blocks), so the bench's server-side view can be tested without vLLM.
+
     with FakeLLMServer(first_token_delay=0.05, token_delay=0.01) as srv:
         srv.enqueue(Script(chunks=["Hel", "lo"]))
         client = LLMClient(srv.base_url)
@@ -51,6 +59,8 @@ class FakeLLMServer:
         port: int = 0,
         window: int | None = None,
         style: str = "openai",
+        slots: int = 0,
+        prefill_per_token: float = 0.0,
     ) -> None:
         self.models = models or ["fake-model"]
         # A context window enforced the way each kind of server does (see `_over_window`), and
@@ -63,12 +73,21 @@ class FakeLLMServer:
         self.first_token_delay = first_token_delay
         self.token_delay = token_delay
         self.default_tokens = default_tokens
+        self.slots = slots  # 0: every stream at once (no queue)
+        self.prefill_per_token = prefill_per_token
+        self.waiting = 0  # streams queued for a slot now
+        self.counters = dict.fromkeys(
+            ("requests", "prompt_tokens", "generation_tokens", "prefix_queries", "prefix_hits"), 0
+        )
+        self._blocks: set[int] = set()  # hashes of prompt blocks seen (the prefix cache)
+        self._slot_sem: asyncio.Semaphore | None = None
         self.host, self.port = host, port
         self.scripts: deque[Script] = deque()
         self.requests: list[dict[str, Any]] = []
         self.active = 0  # streams in progress now
         self.connections = 0  # TCP connections accepted (a client that reuses them opens few)
         self.max_active = 0
+        self.hung_up = 0  # streams the client closed before their end (the model stopped)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.AbstractServer | None = None
         self._thread: threading.Thread | None = None
@@ -84,8 +103,15 @@ class FakeLLMServer:
 
         def run() -> None:
             self._loop = asyncio.new_event_loop()
+            if self.slots:
+                self._slot_sem = asyncio.Semaphore(self.slots)  # FIFO: waiters wake in order
             self._server = self._loop.run_until_complete(
-                asyncio.start_server(self._handle, self.host, self.port, backlog=4096)
+                self._loop.create_server(
+                    lambda: asyncio.StreamReaderProtocol(_Reader(), self._handle),
+                    self.host,
+                    self.port,
+                    backlog=4096,
+                )
             )
             self.port = self._server.sockets[0].getsockname()[1]
             ready.set()
@@ -136,7 +162,7 @@ class FakeLLMServer:
                     for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)
                 }
                 body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
-                keep = await self._route(method, path.split("?")[0], body, writer)
+                keep = await self._route(method, path.split("?")[0], body, reader, writer)
                 if not keep:
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -146,9 +172,13 @@ class FakeLLMServer:
         finally:
             writer.close()
 
-    async def _route(self, method: str, path: str, body: bytes, w: asyncio.StreamWriter) -> bool:
+    async def _route(
+        self, method: str, path: str, body: bytes, r: asyncio.StreamReader, w: asyncio.StreamWriter
+    ) -> bool:
         if method == "GET" and path in ("/health", "/v1/health"):
             return await _send_json(w, 200, {"status": "ok"})
+        if method == "GET" and path == "/metrics":
+            return await _send_text(w, self.prometheus())
         if method == "GET" and path == "/v1/models":
             data: list[dict[str, Any]] = [
                 {"id": m, "object": "model", "owned_by": "fake"} for m in self.models
@@ -180,7 +210,7 @@ class FakeLLMServer:
             if refusal:
                 return await _send_json(w, 400, {"error": {"message": refusal}})
             if req.get("stream"):
-                return await self._stream(req, script, w)
+                return await self._stream(req, script, r, w)
             return await self._whole(req, script, w)
         return await _send_json(w, 404, {"error": {"message": f"no route {method} {path}"}})
 
@@ -246,7 +276,9 @@ class FakeLLMServer:
         }
         return await _send_json(w, 200, out)
 
-    async def _stream(self, req: dict[str, Any], script: Script, w: asyncio.StreamWriter) -> bool:
+    async def _stream(
+        self, req: dict[str, Any], script: Script, r: asyncio.StreamReader, w: asyncio.StreamWriter
+    ) -> bool:
         chunks, finish = self._content(req, script)
         ttft = (
             self.first_token_delay if script.first_token_delay is None else script.first_token_delay
@@ -265,6 +297,18 @@ class FakeLLMServer:
         pieces = [(script.reasoning_field, r) for r in script.reasoning] + [
             ("content", c) for c in chunks
         ]
+        prompt = prompt_tokens(req)
+        self._count(req, prompt)
+        slot = self._slot_sem
+        if slot is not None:
+            self.waiting += 1
+            try:
+                await slot.acquire()
+            finally:
+                self.waiting -= 1
+            if w.transport.is_closing():  # the client gave up while queued: serve no ghost
+                slot.release()
+                return False
         self.active += 1
         self.max_active = max(self.max_active, self.active)
         try:
@@ -298,15 +342,21 @@ class FakeLLMServer:
                 )
                 for i, (key, text) in enumerate(pieces)
             ]
-            t0 = time.monotonic()
+            t0 = time.monotonic() + self.prefill_per_token * prompt  # prefill, then decode
             for i, event in enumerate(events):
                 if script.drop_after is not None and i >= script.drop_after:
                     w.transport.abort()  # mid-stream drop: no terminating chunk
                     return False
-                await _sleep_until(t0 + ttft + i * tpot)
+                # A real server stops generating when its client hangs up: so does this one, at
+                # once (not at its next token), so `active` counts what a model would be running;
+                # with slots, that frees the slot now.
+                if not await _sleep_until(t0 + ttft + i * tpot, r):
+                    self.hung_up += 1
+                    return False
                 w.write(event)
                 if w.transport.get_write_buffer_size() > 65536:
                     await w.drain()  # a client that stopped reading
+            self.counters["generation_tokens"] += len(pieces)
             if not pieces and finish:
                 await _sleep_until(t0 + ttft)
                 await _event(
@@ -320,6 +370,55 @@ class FakeLLMServer:
             return True
         finally:
             self.active -= 1
+            if slot is not None:
+                slot.release()
+
+    # ---- the server-side view -----------------------------------------------------------
+    def _count(self, req: dict[str, Any], prompt: int) -> None:
+        """Counters for /metrics; the prefix cache as vLLM counts it: the prompt in 16-token
+        blocks, each hashed with all before it, and a hit for each leading block seen before."""
+        c = self.counters
+        c["requests"] += 1
+        c["prompt_tokens"] += prompt
+        c["prefix_queries"] += prompt
+        tokens = _TOKEN.findall(_prompt_text(req))
+        h, hit = 0, True
+        for i in range(0, len(tokens) - len(tokens) % 16, 16):
+            h = hash((h, tuple(tokens[i : i + 16])))
+            if hit and h in self._blocks:
+                self.counters["prefix_hits"] += 16
+            else:
+                hit = False
+                self._blocks.add(h)
+
+    def prometheus(self) -> str:
+        label = f'{{model_name="{self.models[0]}"}}'
+        c = self.counters
+        usage = self.active / self.slots if self.slots else 0.0
+        rows = [
+            ("vllm:num_requests_running", "gauge", self.active),
+            ("vllm:num_requests_waiting", "gauge", self.waiting),
+            ("vllm:kv_cache_usage_perc", "gauge", usage),
+            ("vllm:request_success_total", "counter", c["requests"]),
+            ("vllm:prompt_tokens_total", "counter", c["prompt_tokens"]),
+            ("vllm:generation_tokens_total", "counter", c["generation_tokens"]),
+            ("vllm:prefix_cache_queries_total", "counter", c["prefix_queries"]),
+            ("vllm:prefix_cache_hits_total", "counter", c["prefix_hits"]),
+        ]
+        return "".join(f"# TYPE {n} {t}\n{n}{label} {v}\n" for n, t, v in rows)
+
+
+# A token, as the fake counts them: a Chinese character, or a run of other non-space characters
+# (so an English prompt has as many tokens as words).
+_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\s\u3400-\u9fff]+")
+
+
+def _prompt_text(req: dict[str, Any]) -> str:
+    return "\n".join(str(m.get("content", "")) for m in req.get("messages", []))
+
+
+def prompt_tokens(req: dict[str, Any]) -> int:
+    return len(_TOKEN.findall(_prompt_text(req)))
 
 
 _PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z]+|\d|[^\sA-Za-z\d]")
@@ -334,7 +433,7 @@ def fake_tokens(text: str) -> int:
 
 
 def _usage(req: dict[str, Any], completion: int, reasoning: int) -> dict[str, Any]:
-    prompt = sum(len(str(m.get("content", "")).split()) for m in req.get("messages", []))
+    prompt = prompt_tokens(req)
     return {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
@@ -343,10 +442,40 @@ def _usage(req: dict[str, Any], completion: int, reasoning: int) -> dict[str, An
     }
 
 
-async def _sleep_until(t: float) -> None:
+class _Reader(asyncio.StreamReader):
+    """A stream reader that says when the client hung up, so a stream can stop at once."""
+
+    def __init__(self) -> None:
+        super().__init__(limit=2**16)
+        self.hung_up = asyncio.Event()
+
+    def feed_eof(self) -> None:
+        super().feed_eof()
+        self.hung_up.set()
+
+    def set_exception(self, exc: Exception) -> None:
+        super().set_exception(exc)
+        self.hung_up.set()
+
+
+async def _sleep_until(t: float, r: asyncio.StreamReader | None = None) -> bool:
+    """Wait until `t`; False if the client hung up first (only while streaming to it: a
+    client sends nothing more until the response has ended)."""
+    hung_up = r.hung_up if isinstance(r, _Reader) else None
+    if hung_up is not None and hung_up.is_set():
+        return False
     delay = t - time.monotonic()
     if delay > 0:
-        await asyncio.sleep(delay)
+        if hung_up is None:
+            await asyncio.sleep(delay)
+            return True
+        try:
+            async with asyncio.timeout(delay):
+                await hung_up.wait()
+            return False
+        except TimeoutError:
+            return True
+    return True
 
 
 def _chunk(data: bytes) -> bytes:
@@ -360,6 +489,16 @@ def _encode(obj: dict[str, Any]) -> bytes:
 async def _event(w: asyncio.StreamWriter, obj: dict[str, Any]) -> None:
     w.write(_encode(obj))
     await w.drain()
+
+
+async def _send_text(w: asyncio.StreamWriter, text: str) -> bool:
+    body = text.encode()
+    w.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+        b"Content-Length: %d\r\nConnection: keep-alive\r\n\r\n%s" % (len(body), body)
+    )
+    await w.drain()
+    return True
 
 
 async def _send_json(w: asyncio.StreamWriter, status: int, obj: dict[str, Any]) -> bool:
@@ -390,8 +529,14 @@ def main() -> None:
         "--tokens", type=int, default=16, help="tokens per answer (capped by max_tokens)"
     )
     ap.add_argument("--model", default="fake-model")
+    ap.add_argument("--slots", type=int, default=0, help="streams served at once (0: all)")
+    ap.add_argument(
+        "--prefill", type=float, default=0.0, help="seconds per prompt token before the first"
+    )
     a = ap.parse_args()
-    srv = FakeLLMServer([a.model], a.ttft, a.tpot, a.tokens, a.host, a.port).start()
+    srv = FakeLLMServer(
+        [a.model], a.ttft, a.tpot, a.tokens, a.host, a.port, a.slots, a.prefill
+    ).start()
     print(srv.base_url, flush=True)
     try:
         threading.Event().wait()

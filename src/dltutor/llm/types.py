@@ -38,7 +38,7 @@ class Reply:
     thinking: str = ""
     model: str = ""
     finish_reason: str | None = None
-    status: Literal["streaming", "complete", "truncated", "error"] = "streaming"
+    status: Literal["streaming", "complete", "truncated", "error", "stopped"] = "streaming"
     error: str | None = None
     error_kind: str | None = None
     input_tokens: int | None = None

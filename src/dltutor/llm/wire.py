@@ -76,6 +76,9 @@ class _Exchange(asyncio.Protocol):
                 self.done.set_result(None)  # a body delimited by closing the connection
             else:
                 self.done.set_exception(ConnectionError(str(exc or "connection closed")))
+                # a request given up on (timed out, cancelled) no longer awaits it: without
+                # this asyncio logs "Future exception was never retrieved" for each one
+                self.done.exception()
 
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
@@ -175,6 +178,7 @@ class _Exchange(asyncio.Protocol):
         self.keep_alive = False
         if self.done is not None and not self.done.done():
             self.done.set_exception(ConnectionError(why))
+            self.done.exception()  # marked retrieved; an awaiting request still gets it
         if self.transport is not None:
             self.transport.abort()
 
@@ -389,7 +393,7 @@ class WireGeneration(Generation):
             c.send_stream_options = False
             return None
         if ex.status == 404 or ("model" in low and ("not found" in low or "does not exist" in low)):
-            return await c._model_missing(self, model)  # type: ignore[arg-type]
+            return await c._model_missing(self, model)
         if ex.status in (401, 403):
             return LLMError("auth", backend=c.backend, detail=detail)
         return LLMError("http_error", backend=c.backend, detail=detail)

@@ -6,6 +6,8 @@ database made by one version of dltutor is migrated, not recreated, by the next.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -21,6 +23,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -35,6 +38,18 @@ def get_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _create_private(url: str) -> None:
+    """Create the SQLite file readable by its owner only (0600) before SQLite does (it would use
+    the umask: world-readable, with every learner's messages and password hashes). SQLite gives
+    its -wal and -shm files the database file's permissions."""
+    path = url.removeprefix("sqlite:///")
+    if path == url or not path or path.startswith(":memory:") or "?" in path:
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def upgrade(url: str) -> None:

@@ -67,7 +67,7 @@ class Message(Base):
     thinking: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(
         String(20), default="complete"
-    )  # streaming|complete|truncated|error
+    )  # streaming|complete|truncated|error|stopped (by the learner)|interrupted (a crash)
     finish_reason: Mapped[str | None] = mapped_column(String(40), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     backend: Mapped[str | None] = mapped_column(String(60), default=None)
@@ -80,6 +80,8 @@ class Message(Base):
     ttft_s: Mapped[float | None] = mapped_column(Float, default=None)
     total_s: Mapped[float | None] = mapped_column(Float, default=None)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # citations, verified code, …
+    # The instance (process) streaming this reply: a crash is told from a live stream by it.
+    owner: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -132,3 +134,26 @@ class TopicState(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class Instance(Base):
+    """A process that streams replies (store/instances.py): who it is, and its last sign of life."""
+
+    __tablename__ = "instances"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started: Mapped[str] = mapped_column(String(40), default="")  # process start, clock ticks
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser session. The cookie holds a random token; this row holds its hash,
+    so signing out (or out everywhere) ends the session on the server, not just in the cookie."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -47,7 +47,9 @@ def load_record(db: Session, learner_id: int) -> LearnerRecord:
     return LearnerRecord(learner_id, profile, mastery, cards, dict(mastery.p))
 
 
-def save_record(db: Session, rec: LearnerRecord, touched: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def save_record(
+    db: Session, rec: LearnerRecord, touched: set[str] | frozenset[str] = frozenset()
+) -> None:
     """Write back every topic whose mastery changed, and the cards of `touched` topics."""
     changed = {t for t, v in rec.mastery.p.items() if rec._saved.get(t) != v} | set(touched)
     for topic in changed:

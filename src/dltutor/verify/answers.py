@@ -18,7 +18,7 @@ from dltutor.grader.limits import Limits
 from dltutor.llm.client import LLMClient
 from dltutor.store.models import Message
 from dltutor.verify.blocks import Attempt, BlockResult, extract_blocks
-from dltutor.verify.repair import block_result, run_blocks, verify_blocks
+from dltutor.verify.repair import block_result, run_block, run_blocks, verify_blocks
 from dltutor.verify.snippets import CodeSession, session_limits
 
 META_KEY = "code_blocks"
@@ -59,7 +59,7 @@ def rerun_block(text: str, index: int, limits: Limits | None = None) -> BlockRes
         for b in blocks[:index]:
             session.run(b.code, f"<block {b.index + 1}>")
         target = blocks[index]
-        run = session.run(target.code, f"<block {index + 1}>")
+        run = run_block(session, target, target.code)
         return block_result(target, [Attempt(target.code, run)], False)
 
 

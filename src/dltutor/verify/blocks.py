@@ -20,6 +20,7 @@ from dltutor.verify.snippets import RunResult
 from dltutor.verify.text import say
 
 PYTHON_NAMES = frozenset({"python", "py", "python3", "py3", "pycon", "ipython"})
+BEFORE_CHARS = 1000  # of the text before a block, kept to compare with what the code does
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Block:
     start: int  # line of the opening fence
     end: int  # line after the closing fence (or after the last line when unclosed)
     prefix: str  # what precedes the fence on its line: indentation, "> " in a quote
+    before: str = ""  # the text between the previous code block (or the start) and this one
 
 
 @lru_cache(maxsize=1)
@@ -64,10 +66,12 @@ def extract_blocks(markdown: str) -> list[Block]:
     lines = markdown.splitlines()
     out: list[Block] = []
     pre = 0
+    after_last = 0  # the line after the previous code block
     for tok in parser().parse(markdown):
         if tok.type not in ("fence", "code_block"):
             continue
         pre += 1
+        last, after_last = after_last, tok.map[1] if tok.map else after_last
         if tok.type != "fence" or not is_python(tok.info) or tok.map is None:
             continue
         start, end = tok.map
@@ -81,6 +85,7 @@ def extract_blocks(markdown: str) -> list[Block]:
                 start=start,
                 end=end,
                 prefix=m.group(0) if m else "",
+                before="\n".join(lines[last:start])[-BEFORE_CHARS:],
             )
         )
     return out

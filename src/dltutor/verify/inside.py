@@ -6,14 +6,17 @@ and share one namespace, like the cells of a notebook: an article's later blocks
 earlier blocks defined. Each call returns plain data (what the block printed, how it ended); the
 trusted side decodes it strictly and trusts none of it beyond "this is what the block said".
 
-It must stand alone (standard library, numpy only if present): its source is read as text and
-sent into the sandbox. Nothing here is a security boundary; the sandbox is.
+It must stand alone (standard library; numpy and scikit-learn only if present): its source is
+read as text and sent into the sandbox. Nothing here is a security boundary; the sandbox is.
 """
 
 from __future__ import annotations
 
+import builtins
+import functools
 import io
 import linecache
+import os
 import sys
 import time
 import traceback
@@ -89,10 +92,15 @@ class _Tee(io.TextIOBase):
 def _install_probes() -> None:
     """Watch for operations that run without error but can only be wrong.
 
-    `np.argmax` over an axis of length 1 always returns 0: a model with one output cannot choose
-    among classes (seed 002's chatbot does exactly this). Only the module function is wrapped;
-    the ndarray method cannot be.
+    - `np.argmax` over an axis of length 1 always returns 0: a model with one output cannot
+      choose among classes (seed 002's chatbot does exactly this). Only the module function is
+      wrapped; the ndarray method cannot be.
+    - A scikit-learn `LabelEncoder` fitted again on different data: the codes of its earlier fit
+      now decode to other classes (seed 002 fits one encoder on the questions, then the answers,
+      then the new question). Watched from the moment a block imports scikit-learn (importing
+      it here would cost every session a second).
     """
+    _watch_imports()
     try:
         import numpy as np
     except ImportError:
@@ -120,12 +128,82 @@ def _install_probes() -> None:
     np.argmax = argmax
 
 
+# module -> what to do to it once it is imported (and has the named class): see _watch_imports
+_ON_IMPORT: dict[str, tuple[str, Any]] = {}
+
+
+def _watch_imports() -> None:
+    """Patch classes of libraries the code may import, right after they are imported: wrap
+    `builtins.__import__` to check, after each import, whether a watched module has arrived.
+    Once all have, the wrapper costs one empty-dict test per import."""
+    if getattr(builtins.__import__, "__dltutor_probe__", False):
+        return
+    _ON_IMPORT["sklearn.preprocessing._label"] = ("LabelEncoder", _watch_label_encoder)
+    real_import = builtins.__import__
+
+    def watching_import(*args: Any, **kwargs: Any) -> Any:
+        module = real_import(*args, **kwargs)
+        if _ON_IMPORT:
+            for name, (cls_name, patch) in list(_ON_IMPORT.items()):
+                cls = getattr(sys.modules.get(name), cls_name, None)
+                if isinstance(cls, type):  # the module has run far enough to define it
+                    del _ON_IMPORT[name]
+                    try:
+                        patch(cls)
+                    except Exception:
+                        pass
+        return module
+
+    watching_import.__dltutor_probe__ = True  # type: ignore[attr-defined]
+    builtins.__import__ = watching_import
+
+
+def _classes(encoder: Any) -> tuple[Any, ...] | None:
+    classes = getattr(encoder, "__dict__", {}).get("classes_")
+    try:
+        return None if classes is None else tuple(classes.tolist())
+    except Exception:
+        return None
+
+
+def _watch_label_encoder(cls: type) -> None:
+    """Record a refit of a fitted LabelEncoder on data with other classes."""
+    for method in ("fit", "fit_transform"):
+        original = cls.__dict__.get(method)
+        if original is None:
+            continue
+
+        def wrapper(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            before = _classes(self)
+            out = _original(self, *args, **kwargs)
+            after = _classes(self)
+            if before is not None and after is not None and before != after:
+                _PROBES.append(f"labelencoder_refit:{len(before)}:{len(after)}")
+            return out
+
+        setattr(cls, method, functools.wraps(original)(wrapper))
+
+
+def _limit_framework_threads() -> None:
+    """TensorFlow sizes its two thread pools by the machine's cores, and every thread counts
+    against the sandbox's RLIMIT_NPROC: hold each to one thread, as the BLAS libraries are
+    (grader.isolation.THREAD_VARS), and keep its informational start-up lines out of the
+    output. Read by TensorFlow when it creates its runtime, so setting them here is in time."""
+    for var, value in (
+        ("TF_NUM_INTRAOP_THREADS", "1"),
+        ("TF_NUM_INTEROP_THREADS", "1"),
+        ("TF_CPP_MIN_LOG_LEVEL", "1"),
+    ):
+        os.environ.setdefault(var, value)
+
+
 def _main_module() -> types.ModuleType:
     global _MAIN
     if _MAIN is None:
         _MAIN = types.ModuleType("__main__")
         _MAIN.__dict__["__builtins__"] = __builtins__
         sys.modules["__main__"] = _MAIN  # pickling, dataclasses and typing look it up here
+        _limit_framework_threads()
         _install_probes()
     return _MAIN
 
@@ -137,11 +215,19 @@ def _show_warning(
 
 
 def _traceback(e: BaseException) -> str:
-    """The traceback as Python prints it, without this file's frames."""
-    tb = e.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == _HERE:
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(e), e, tb))
+    """The traceback as Python prints it, without this file's frames: the runner's own, at the
+    top, and the import watcher's (_watch_imports), in the middle of an import that failed."""
+    te = traceback.TracebackException(type(e), e, e.__traceback__)
+    seen: set[int] = set()
+    todo = [te]
+    while todo:  # the exception and those chained to it
+        t = todo.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        t.stack = traceback.StackSummary.from_list([f for f in t.stack if f.filename != _HERE])
+        todo += [c for c in (t.__cause__, t.__context__) if c is not None]
+    return "".join(te.format())
 
 
 def _safe_str(e: BaseException) -> str:

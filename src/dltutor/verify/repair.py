@@ -22,8 +22,9 @@ from dltutor.llm.client import LLMClient
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Message
 from dltutor.verify.blocks import Attempt, Block, BlockResult, extract_blocks, fence, parser
+from dltutor.verify.claims import claim_errors
 from dltutor.verify.fragments import defined_by, free_names
-from dltutor.verify.snippets import CodeSession, RunResult, sandbox_packages, session_limits
+from dltutor.verify.snippets import CodeSession, RunResult, flag, sandbox_packages, session_limits
 from dltutor.verify.text import both
 
 log = logging.getLogger("dltutor.verify")
@@ -151,8 +152,7 @@ async def _verify_one(
     max_repairs: int,
     limits: Limits,
 ) -> BlockResult:
-    name = f"<block {block.index + 1}>"
-    run = await asyncio.to_thread(session.run, block.code, name)
+    run = await asyncio.to_thread(run_block, session, block, block.code)
     attempts = [Attempt(block.code, run)]
     tried = False
     while not run.ok and not run.not_run and client is not None and len(attempts) <= max_repairs:
@@ -174,9 +174,20 @@ async def _verify_one(
         if code.strip() == last.code.strip():
             attempts.append(Attempt(code, last.run, "model", NOTES["same_code"][_l(lang)]))
             continue
-        run = await asyncio.to_thread(session.run, code, name)
+        run = await asyncio.to_thread(run_block, session, block, code)
         attempts.append(Attempt(code, run, "model"))
     return block_result(block, attempts, tried)
+
+
+def run_block(session: CodeSession, block: Block, code: str) -> RunResult:
+    """Run `code` (the block's, or a repair of it) in the session; a clean run whose code does
+    not do what the text before the block says it does is marked suspicious (claims.py)."""
+    run = session.run(code, f"<block {block.index + 1}>")
+    if run.ok or run.kind == "suspicious":
+        claimed = claim_errors(block.before, code)
+        if claimed is not None:
+            flag(run, claimed)
+    return run
 
 
 def block_result(block: Block, attempts: list[Attempt], repair_tried: bool) -> BlockResult:
@@ -211,7 +222,7 @@ def run_blocks(blocks: list[Block], limits: Limits | None = None) -> list[BlockR
             if free:
                 out.append(fragment_result(b, free))
                 continue
-            run = session.run(b.code, f"<block {b.index + 1}>")
+            run = run_block(session, b, b.code)
             out.append(block_result(b, [Attempt(b.code, run)], False))
             defined |= defined_by(b.code)
     return out

@@ -19,9 +19,11 @@ import ast
 import re
 import secrets
 import signal
+import subprocess
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -48,11 +50,94 @@ def session_limits(**overrides: Any) -> Limits:
     return base.with_overrides(**overrides)
 
 
+# A session whose code imports TensorFlow/Keras gets at least these limits (the rest keep the
+# grader's). Measured in the sandbox (docs/seed-002.md): after `import tensorflow` the process
+# has reserved 1.1 GB of address space, 1.4 GB once seed 002's small Keras model is built, so
+# the grader's 1 GB RLIMIT_AS kills it (SIGABRT while TensorFlow creates its thread pool); it
+# runs 4 threads with its pools held to one thread each (inside.py), 8 without, and RLIMIT_NPROC
+# counts threads; the import alone takes 3 s of CPU and, on two shared cores under load, 13 to
+# 20 s of wall time. Learner code can reach these floors by importing TensorFlow itself: they
+# are still finite, and the isolation (namespaces, uid, no network) is the same.
+FRAMEWORK_MODULES = frozenset({"tensorflow", "keras", "tf_keras"})
+FRAMEWORK_FLOORS: dict[str, Any] = {
+    "memory_mb": 4096,
+    "processes": 32,
+    "wall_seconds": 60.0,
+    "cpu_seconds": 60,
+}
+
+
+def imported_modules(code: str) -> set[str]:
+    """The top-level modules `code` imports (nothing if it does not parse)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.add(node.module.split(".")[0])
+    return out
+
+
+def limits_for(code: str, limits: Limits) -> Limits:
+    """`limits`, raised to FRAMEWORK_FLOORS when `code` imports TensorFlow or Keras."""
+    if not imported_modules(code) & FRAMEWORK_MODULES:
+        return limits
+    raised = {k: max(getattr(limits, k), v) for k, v in FRAMEWORK_FLOORS.items()}
+    return limits.with_overrides(**raised)
+
+
+# Distributions worth naming to a model writing code for the sandbox, as (name, shown as).
+_NAMED = (
+    ("numpy", "numpy"),
+    ("scikit-learn", "scikit-learn"),
+    ("torch", "torch"),
+    ("tensorflow", "TensorFlow"),
+    ("tensorflow-cpu", "TensorFlow"),
+    ("keras", "Keras"),
+)
+_VERSIONS = (
+    "import sys\nfrom importlib.metadata import version\nfor n in sys.argv[1:]:\n"
+    " try: print(n, version(n))\n except Exception: pass"
+)
+
+
+@lru_cache(maxsize=4)
+def installed_packages(python: str) -> dict[str, str]:
+    """Shown name -> version of the packages of _NAMED that `python` has (read from their
+    metadata: nothing is imported, so this takes a fraction of a second even with TensorFlow)."""
+    try:
+        out = subprocess.run(
+            [python, "-I", "-c", _VERSIONS, *(n for n, _ in _NAMED)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    shown = dict(_NAMED)
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        name, _, version = line.partition(" ")
+        if name in shown and version:
+            found.setdefault(shown[name], version.split("+")[0])
+    return found
+
+
 def sandbox_packages() -> str:
-    """What the sandbox offers besides the standard library, for messages and prompts."""
+    """What the sandbox offers besides the standard library, for messages and prompts: what is
+    really installed in its interpreter, with versions (e.g. "numpy 2.4.6, scikit-learn 1.9.1,
+    torch 2.13.0")."""
     iso = detect()
-    packages = f"numpy {iso.numpy}" if iso.numpy and iso.numpy != "?" else "numpy"
-    return packages + (", torch" if iso.torch else "")
+    found = installed_packages(iso.python)
+    if "numpy" not in found:  # the probe failed: say what detect() saw
+        found = {"numpy": iso.numpy or "?", **found}
+        if iso.torch:
+            found.setdefault("torch", "")
+    return ", ".join(f"{name} {version}".strip() for name, version in found.items())
 
 
 @dataclass
@@ -188,14 +273,18 @@ class CodeSession:
 
     def run(self, code: str, name: str | None = None) -> RunResult:
         """Run one block after the blocks before it; never raises for anything the code does."""
+        needed = limits_for(code, self.limits)
+        if needed != self.limits:  # TensorFlow: restart with its floors, replaying clean blocks
+            self.limits = needed
+            self._stop()
         if self._sb is None:
             failed = self._start()
             if failed is not None:
                 return failed
         name = name or f"<block {len(self._clean) + 1}>"
         res = self._call(code, name=name)
-        if res.ok and self._sb is not None:
-            self._clean.append((code, name))
+        if (res.ok or res.kind == "suspicious") and self._sb is not None:
+            self._clean.append((code, name))  # suspicious: it ran to its end; a probe fired
         return res
 
     def _call(self, code: str, *, name: str, quiet: bool = False) -> RunResult:
@@ -242,10 +331,7 @@ class CodeSession:
         if quiet:
             return res
         if res.ok and res.probes:
-            res.ok, res.kind = False, "suspicious"
-            parts = res.probes[0].split(":")  # "argmax:<shape>:<axis>", from the sandbox
-            shape = parts[1] if len(parts) > 1 else "?"
-            res.errors = both("argmax_probe", shape=shape)
+            flag(res, probe_errors(res.probes))
         return res
 
     def _from_value(self, v: Any) -> RunResult:
@@ -308,6 +394,37 @@ class CodeSession:
     def _result(self, kind: str, **kw: Any) -> RunResult:
         kw.setdefault("exit_status", None)
         return RunResult(ok=False, kind=kind, isolation=self.iso.level, **kw)
+
+
+def probe_errors(probes: list[str]) -> dict[str, str]:
+    """The explanation of each kind of probe that fired (inside._install_probes), in each
+    language. Probes come from the sandbox as "<kind>:<detail>:…"; only known kinds are
+    explained, each once, with its details checked."""
+    texts: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for probe in probes:
+        kind, *parts = probe.split(":")
+        if kind in seen:
+            continue
+        seen.add(kind)
+        if kind == "argmax":  # "argmax:<shape>:<axis>"
+            shape = parts[0] if parts and re.fullmatch(r"\([\d, ]*\)", parts[0]) else "?"
+            texts.append(both("argmax_probe", shape=shape))
+        elif kind == "labelencoder_refit":  # "labelencoder_refit:<classes before>:<after>"
+            nums = [p for p in parts[:2] if p.isdigit()]
+            before, after = (nums + ["?", "?"])[:2]
+            texts.append(both("labelencoder_refit_probe", before=before, after=after))
+    if not texts:
+        return both("error", kind="probe", message=", ".join(probes)[:200])
+    return {lang: "\n\n".join(t[lang] for t in texts) for lang in texts[0]}
+
+
+def flag(res: RunResult, errors: dict[str, str]) -> None:
+    """Mark a run that ended cleanly as suspicious: it ran, but it cannot be doing what it
+    claims. Explanations add up when more than one check fired."""
+    if res.kind == "suspicious":
+        errors = {k: f"{res.errors.get(k, '')}\n\n{v}".strip() for k, v in errors.items()}
+    res.ok, res.kind, res.errors = False, "suspicious", errors
 
 
 def _signal(n: int) -> str:

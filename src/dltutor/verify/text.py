@@ -71,6 +71,26 @@ TEXT: dict[str, dict[str, str]] = {
         "只有一个输出的模型无法在多个类别之间做选择。应当每个类别一个输出（softmax），"
         "再对类别取 argmax。",
     },
+    "labelencoder_refit_probe": {
+        "en": "It runs, but one LabelEncoder was fitted again on different data ({before} "
+        "classes, then {after} other ones). Each fit replaces its table: the codes of the earlier "
+        "fit now decode to other classes, codes from the two fits mean different things, and "
+        "fitting on a new input just gives it code 0. Fit one encoder per kind of data, once, and "
+        "encode new data with transform().",
+        "zh": "代码能运行，但同一个 LabelEncoder 在不同的数据上又拟合了一次（先是 {before} 个类别，"
+        "后来是 {after} 个别的类别）。每次拟合都会替换它的编码表：先前拟合得到的编码现在会被解码成别的类别，"
+        "两次拟合得到的编码含义不同；在新输入上重新拟合，只会把它编码成 0。应当每种数据各用一个编码器、"
+        "只拟合一次，新数据用 transform() 编码。",
+    },
+    "onehot_claim": {
+        "en": "It runs, but the text says one-hot encoding and the code uses LabelEncoder, which "
+        "gives one integer per item (0, 1, 2, …), not a one-hot vector: a model then reads the "
+        "classes as ordered numbers. Use OneHotEncoder, keras.utils.to_categorical or "
+        "np.eye(n)[codes] for one-hot vectors.",
+        "zh": "代码能运行，但文中说的是 one-hot（独热）编码，代码用的却是 LabelEncoder：它把每一项编码成"
+        "一个整数（0、1、2……），而不是 one-hot 向量，模型会把类别当成有大小顺序的数字。"
+        "需要 one-hot 向量时，请用 OneHotEncoder、keras.utils.to_categorical 或 np.eye(n)[codes]。",
+    },
     "output_cut": {
         "en": "… ({more} more characters not kept)",
         "zh": "……（另有 {more} 个字符未保留）",

@@ -23,6 +23,7 @@ from dltutor.web.deps import (
     csrf_token,
     page_lang,
 )
+from dltutor.web.tutor_service import SSEResponse
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -152,9 +153,6 @@ def export_conversation(
     )
 
 
-SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-
-
 @router.post("/chat", dependencies=[CSRF])
 async def post_chat(
     body: ChatIn, request: Request, course: CourseDep, me: CurrentLearner
@@ -167,16 +165,14 @@ async def post_chat(
     if body.conversation_id is not None:
         conv_lang = _teaching_lang(service, me.id, body.conversation_id)
         if conv_lang is not None:
-            return StreamingResponse(
+            return SSEResponse(
                 service.stream_teaching(
                     course,
                     learner_id=me.id,
                     conversation_id=body.conversation_id,
                     text=body.text,
                     lang=conv_lang,
-                ),
-                media_type="text/event-stream",
-                headers=SSE_HEADERS,
+                )
             )
     if not service.backend.available:
         return _offline_stream(body.text, lang)
@@ -191,9 +187,7 @@ async def post_chat(
         )
     except LookupError:
         raise HTTPException(404, "conversation not found") from None
-    return StreamingResponse(
-        service.stream(turn, lang), media_type="text/event-stream", headers=SSE_HEADERS
-    )
+    return SSEResponse(service.stream(turn, lang))
 
 
 def _teaching_lang(service: Any, learner_id: int, conversation_id: int) -> str | None:
@@ -218,12 +212,10 @@ async def post_teach(
     lang = body.lang or page_lang(request, me)
     teacher = service.teacher(course, lambda _p: None)
     conv = await asyncio.to_thread(teacher.begin, learner_id=me.id, topic=body.topic, lang=lang)
-    return StreamingResponse(
+    return SSEResponse(
         service.stream_teaching(
             course, learner_id=me.id, conversation_id=conv, text=None, lang=lang
-        ),
-        media_type="text/event-stream",
-        headers=SSE_HEADERS,
+        )
     )
 
 
@@ -237,9 +229,7 @@ async def regenerate(message_id: IdPath, request: Request, me: CurrentLearner) -
         turn = service.chat.restart(learner_id=me.id, assistant_message_id=message_id)
     except LookupError:
         raise HTTPException(404, "message not found") from None
-    return StreamingResponse(
-        service.stream(turn, me.lang), media_type="text/event-stream", headers=SSE_HEADERS
-    )
+    return SSEResponse(service.stream(turn, me.lang))
 
 
 def _offline_stream(text: str, lang: str) -> StreamingResponse:

@@ -31,7 +31,27 @@ log = logging.getLogger("dltutor.web")
 ItemId = Annotated[
     str, Field(min_length=3, max_length=120, pattern=r"^[a-z0-9_.]+/[A-Za-z0-9_.-]+$")
 ]
-Response = Annotated[str | int, Field(description="an option index (mcq) or the answer text")]
+# An option's index: −1 or 10**30 is no answer at all (it was graded as a wrong one).
+Choice = Annotated[int, Field(ge=0, le=50)]
+Response = Annotated[
+    Choice | Annotated[str, Field(max_length=2000)],
+    Field(description="an option index (mcq) or the answer text"),
+]
+
+
+def check_choice(course: Course, item_id: str, response: str | int) -> None:
+    """422 when a multiple-choice answer is a number that names none of the item's options
+    (text, like "dontknow", is the item's own business)."""
+    try:
+        item = practice.find_item(course, item_id)
+    except KeyError:
+        return  # not a quiz item (a diagnosis probe): its own flow checks it
+    if item.type != "mcq":
+        return
+    options = next(iter(item.text.values()), {}).get("options") or []
+    text = str(response).strip()
+    if text.lstrip("+-").isdigit() and not 0 <= int(text) < len(options):
+        raise HTTPException(422, f"no such option: answer with 0 to {len(options) - 1}")
 
 
 class ProfileIn(BaseModel):
@@ -230,6 +250,7 @@ def answer_diagnosis(
     body: AnswerIn, request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
 ) -> DiagnosisOut:
     """Answer the current item (409 if it is not the item being asked)."""
+    check_choice(course, body.item_id, body.response)
     try:
         attempt = flow.answer(db, course, me.id, body.item_id, body.response)
     except flow.DiagnosisError as e:
@@ -385,6 +406,7 @@ def answer_quiz(
         item = practice.find_item(course, body.item_id)
     except KeyError:
         raise HTTPException(404, "no such quiz item") from None
+    check_choice(course, body.item_id, body.response)
     out = practice.answer_quiz(db, course, me.id, item, body.response, page_lang(request, me))
     return FeedbackOut(**out)
 

@@ -10,14 +10,21 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dltutor.config import Settings, get_settings
+from dltutor.store import instances
 from dltutor.store.db import init_db
-from dltutor.web.deps import NotSignedIn
+from dltutor.web.bodies import BodyGuard, validation_error
+from dltutor.web.deps import NotSignedIn, page_lang
+from dltutor.web.security import SecurityHeaders, Sessions, plain_http_warning, trusted_proxies
+from dltutor.web.throttle import Throttle
+from dltutor.web.ui import ui
 from dltutor.web.views import WEB, templates
 
 __all__ = ["WEB", "create_app", "routers", "templates"]
@@ -39,10 +46,14 @@ def secret_key(settings: Settings) -> str:
 
 
 def _warm_search_index() -> None:
+    """What a first question needs, loaded before it comes: the search index (~3 s of CPU on
+    its first build) and the course the chat checks prerequisites in."""
+    from dltutor.chat import chat_course
     from dltutor.course.search import get_index
 
     try:
         get_index()
+        chat_course()
     except Exception:  # search is an aid; the first question will report it properly
         log.exception("could not load the course search index")
 
@@ -78,9 +89,14 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         # The course search index: loaded (or, on a fresh install, built: ~3 s of CPU) in a
         # thread now, not by the first question, which would hold up every chat behind it.
         warm = asyncio.create_task(asyncio.to_thread(_warm_search_index))
+        # Replies left `streaming` by a process that died (SIGKILL, power cut) are marked
+        # interrupted now; those of other live replicas are left alone.
+        await asyncio.to_thread(instances.recover_in, settings.db_url())
+        beat = asyncio.create_task(instances.keep_alive(settings.db_url()))
         try:
             yield
         finally:
+            beat.cancel()
             if not warm.done():
                 warm.cancel()
             await app.state.tutor.aclose()
@@ -93,20 +109,37 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         "requests send the session's CSRF token (GET /api/me) in an X-CSRF-Token header.",
     )
     app.state.settings = settings
+    app.state.throttle = Throttle(settings)  # in memory, or Redis with DLTUTOR_REDIS_URL
     app.add_middleware(
-        SessionMiddleware,
+        Sessions,  # the cookie is Secure when the request came over HTTPS
         secret_key=secret_key(settings),
         session_cookie="dltutor_session",
-        same_site="lax",
-        https_only=settings.host not in ("127.0.0.1", "localhost", "::1"),
         max_age=14 * 24 * 3600,
     )
+    app.add_middleware(BodyGuard)  # a body is capped before anything reads it
+    app.add_middleware(SecurityHeaders)
+    if proxies := trusted_proxies(settings):  # outermost: the real scheme, for all below
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+    if warning := plain_http_warning(settings):
+        log.warning(warning)
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "sign in first"}, status_code=401)
         return RedirectResponse("/signin", status_code=303)
+
+    @app.exception_handler(OperationalError)
+    async def _db_unavailable(request: Request, exc: OperationalError) -> Response:
+        """The database failed (a commit, a lost connection): say so, never report success."""
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+        lang = page_lang(request)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": ui("err.db", lang)}, status_code=503)
+        from dltutor.web.views import render
+
+        return render(request, "error.html", status=503, code=503)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

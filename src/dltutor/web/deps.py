@@ -17,6 +17,7 @@ from dltutor.course.model import Course
 from dltutor.store import repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Learner
+from dltutor.web.accounts import session_learner
 
 
 class NotSignedIn(Exception):
@@ -24,10 +25,11 @@ class NotSignedIn(Exception):
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_db(request: Request) -> Iterator[Session]:
+    """A unit of work: committed when the route returns, before the response is sent."""
     db = session_factory(request.app.state.settings.db_url())()
     try:
         yield db
@@ -39,7 +41,11 @@ def get_db(request: Request) -> Iterator[Session]:
         db.close()
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+# scope="function": the commit runs when the route function returns, before the response.
+# With FastAPI's default ("request") it ran after the response had been sent: a learner's next
+# request could read the data from before (a sign-up not yet there: 401), and a failed commit
+# was still answered 200.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
@@ -78,7 +84,12 @@ def current_learner(request: Request) -> Learner:
     learner_id = request.session.get("learner_id")
     if learner_id is not None:
         with sessions() as db:
-            learner = db.get(Learner, learner_id)
+            if single_user(settings):
+                learner = db.get(Learner, learner_id)
+            else:  # on every request: a session signed out stays out, whatever the cookie says
+                learner = session_learner(db, request.session.get("sid"))
+                if learner is not None and learner.id != learner_id:
+                    learner = None
         if learner is not None:
             return learner
         request.session.clear()

@@ -5,14 +5,16 @@ Thin: each route gathers data from plain modules and renders. Other areas: pages
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dltutor.course.render import pygments_css, render_markdown
 from dltutor.web import practice
-from dltutor.web.accounts import AccountError, sign_in, sign_up
+from dltutor.web.accounts import AccountError, end_all_sessions, end_session, start_session
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, PageName, SessionDep, page_lang
+from dltutor.web.throttle import Throttled, address, throttled_sign_in, throttled_sign_up
 from dltutor.web.views import render
 
 router = APIRouter(include_in_schema=False)
@@ -42,12 +44,18 @@ def signin(
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
+    throttle = request.app.state.throttle
     try:
-        learner = sign_in(db, username=username, password=password)
+        learner = throttled_sign_in(
+            db, throttle, address=address(request), username=username, password=password
+        )
+    except Throttled as e:
+        return _throttled(request, "signin.html", e)
     except AccountError as e:
-        return render(request, "signin.html", error=e.key, status=400)
+        return render(request, "signin.html", error=e.key, status=_status(e))
     request.session.clear()
-    request.session.update(learner_id=learner.id, lang=learner.lang)
+    sid = start_session(db, learner)
+    request.session.update(learner_id=learner.id, lang=learner.lang, sid=sid)
     return RedirectResponse("/", status_code=303)
 
 
@@ -67,8 +75,10 @@ def signup(
     class_code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
-        learner = sign_up(
+        learner = throttled_sign_up(
             db,
+            request.app.state.throttle,
+            address=address(request),
             username=username,
             password=password,
             name=name,
@@ -76,15 +86,39 @@ def signup(
             role=role,
             class_code=class_code.strip() or None,
         )
+    except Throttled as e:
+        return _throttled(request, "signup.html", e)
     except AccountError as e:
-        return render(request, "signup.html", error=e.key, status=400)
+        return render(request, "signup.html", error=e.key, status=_status(e))
     request.session.clear()
-    request.session.update(learner_id=learner.id, lang=learner.lang)
+    sid = start_session(db, learner)
+    request.session.update(learner_id=learner.id, lang=learner.lang, sid=sid)
     return RedirectResponse("/onboarding" if role == "learner" else "/class", status_code=303)
 
 
+def _status(e: AccountError) -> int:
+    return 503 if e.key == "err.busy" else 400
+
+
+def _throttled(request: Request, template: str, e: Throttled) -> Response:
+    args = {"seconds": e.retry_after}
+    page = render(request, template, error="err.throttled", error_args=args, status=429)
+    page.headers["Retry-After"] = str(e.retry_after)
+    return page
+
+
 @router.post("/signout", dependencies=[CSRF])
-def signout(request: Request) -> Response:
+def signout(request: Request, db: SessionDep) -> Response:
+    """End this session on the server too: a copy of the cookie no longer signs anyone in."""
+    end_session(db, request.session.get("sid"))
+    request.session.clear()
+    return RedirectResponse("/signin", status_code=303)
+
+
+@router.post("/signout/everywhere", dependencies=[CSRF])
+def signout_everywhere(request: Request, db: SessionDep, me: CurrentLearner) -> Response:
+    """End every session of this learner, on every device (a lost phone, a shared computer)."""
+    end_all_sessions(db, me.id)
     request.session.clear()
     return RedirectResponse("/signin", status_code=303)
 
@@ -93,11 +127,21 @@ def signout(request: Request) -> Response:
 def switch_lang(lang: str, request: Request) -> Response:
     if lang in ("zh", "en"):
         request.session["lang"] = lang
-    # Back to the page the learner was on, but only on this site.
-    referer = request.headers.get("referer") or "/"
-    base = str(request.base_url)
-    target = "/" + referer[len(base) :] if referer.startswith(base) else "/"
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(same_site_path(request), status_code=303)
+
+
+def same_site_path(request: Request) -> str:
+    """The page the learner came from (Referer), as a path on this site; "/" for anything else.
+    Only a path that cannot leave the site: `//host/x` or `/\\host` is another site to a
+    browser, and so is a Referer from another origin."""
+    ref = urlsplit(request.headers.get("referer") or "")
+    here = urlsplit(str(request.base_url))
+    if (ref.scheme, ref.netloc) != (here.scheme, here.netloc):
+        return "/"
+    path = ref.path or "/"
+    if not path.startswith("/") or path.startswith(("//", "/\\")) or "\\" in path:
+        return "/"
+    return path + (f"?{ref.query}" if ref.query else "")
 
 
 @router.get("/course", response_class=HTMLResponse)

@@ -9,6 +9,10 @@ import os
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
+import anyio
+from starlette.responses import StreamingResponse
+from starlette.types import Send
+
 from dltutor.chat import Chat, Turn, default_grounder
 from dltutor.config import Settings
 from dltutor.llm.admission import Admission
@@ -27,6 +31,26 @@ Event = tuple[str, dict[str, Any]]
 
 def sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+class SSEResponse(StreamingResponse):
+    """Server-sent events. When the response ends, however it ends, its generator is closed at
+    once, shielded: Starlette leaves a generator it was cancelled out of to the garbage
+    collector, and closing it is what stops the turn (the model's stream, the slot, the save)."""
+
+    media_type = "text/event-stream"
+
+    def __init__(self, content: AsyncIterator[str]) -> None:
+        super().__init__(content, headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    async def stream_response(self, send: Send) -> None:
+        try:
+            await super().stream_response(send)
+        finally:
+            aclose = getattr(self.body_iterator, "aclose", None)
+            if aclose is not None:
+                with anyio.CancelScope(shield=True):
+                    await aclose()
 
 
 class TutorService:
@@ -149,12 +173,18 @@ class TutorService:
 
 async def _pump(produce: Callable[[Callable[[Event], None]], Any]) -> AsyncIterator[str]:
     """Run `produce` in its own task and yield what it puts as SSE. If the client goes away,
-    the task is cancelled (the chat service then saves what had arrived)."""
+    the task is stopped, and waited for while it closes the model's stream and saves the reply."""
     events: asyncio.Queue[Event | None] = asyncio.Queue()
+    # Stopping is an anyio cancel scope, not one `task.cancel()`: a scope cancels again at
+    # every await until the turn has ended (a single cancellation can be lost, e.g. by a
+    # `wait_for` whose result arrives at the same moment, and the model then ran to its end),
+    # while the turn's cleanup shields itself (`despite_cancel`).
+    stop = anyio.CancelScope()
 
     async def run() -> None:
         try:
-            await produce(events.put_nowait)
+            with stop:
+                await produce(events.put_nowait)
         except Exception:  # never a silent hang: the learner gets an error event
             log.exception("a streamed turn failed")
             events.put_nowait(("error", {"kind": "internal", "message": "internal error"}))
@@ -176,6 +206,10 @@ async def _pump(produce: Callable[[Callable[[Event], None]], Any]) -> AsyncItera
                 chunk.append(sse(*more))
             yield "".join(chunk)
     finally:
+        # The learner pressed Stop or left. The wait is shielded: Starlette's own cancel scope
+        # would otherwise end it at once (and `gather` passed each of its cancellations on to
+        # the task, cutting the turn's cleanup short).
         if not task.done():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            stop.cancel()
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait([task])

@@ -16,6 +16,11 @@ UI: dict[str, dict[str, str]] = {
     "nav.profile": {"zh": "个人信息", "en": "Profile"},
     "nav.class": {"zh": "班级", "en": "Class"},
     "nav.sign_out": {"zh": "退出", "en": "Sign out"},
+    "nav.sign_out_everywhere": {"zh": "退出所有设备", "en": "Sign out everywhere"},
+    "nav.sign_out_everywhere_hint": {
+        "zh": "结束这个账号在所有设备和浏览器上的登录",
+        "en": "End this account's sessions on every device and browser",
+    },
     "nav.lang": {"zh": "English", "en": "中文"},
     "auth.sign_in": {"zh": "登录", "en": "Sign in"},
     "auth.sign_up": {"zh": "注册", "en": "Sign up"},
@@ -36,6 +41,14 @@ UI: dict[str, dict[str, str]] = {
     "err.role": {"zh": "身份无效", "en": "Unknown role"},
     "err.username_taken": {"zh": "用户名已被占用", "en": "That username is taken"},
     "err.sign_in": {"zh": "用户名或密码不正确", "en": "Wrong username or password"},
+    "err.throttled": {
+        "zh": "尝试次数太多，请 {seconds} 秒后再试。",
+        "en": "Too many attempts: try again in {seconds} seconds.",
+    },
+    "err.busy": {
+        "zh": "服务器正忙，请稍后再试。",
+        "en": "The server is busy just now: try again in a moment.",
+    },
     "err.csrf": {
         "zh": "页面已过期，请刷新后重试",
         "en": "This page expired; reload it and try again",
@@ -50,6 +63,11 @@ UI: dict[str, dict[str, str]] = {
     "chat.new": {"zh": "新对话", "en": "New chat"},
     "chat.history": {"zh": "历史对话", "en": "Conversations"},
     "chat.stopped": {"zh": "（已停止）", "en": "(stopped)"},
+    "chat.interrupted": {
+        "zh": "（中断：服务在回答完成前停止了，以上是已收到的部分。请再问一次。）",
+        "en": "(interrupted: the server stopped before the answer was finished; this is what "
+        "had arrived. Ask again.)",
+    },
     "chat.truncated": {
         "zh": "⚠ 回答因长度上限被截断，并不完整。",
         "en": "⚠ Cut off at the length limit: incomplete.",
@@ -65,6 +83,10 @@ UI: dict[str, dict[str, str]] = {
     },
     "common.forbidden": {"zh": "你没有权限查看这个页面", "en": "You may not see this page"},
     "common.error": {"zh": "出错了，请稍后再试", "en": "Something went wrong; try again later"},
+    "err.db": {
+        "zh": "数据库暂时不可用，刚才的更改没有保存。请稍后重试。",
+        "en": "The database is unavailable just now: your change was not saved. Try again shortly.",
+    },
     "common.home": {"zh": "回到首页", "en": "Back to the start"},
     "err.class_code": {
         "zh": "没有这个班级码，请向老师确认",

@@ -110,7 +110,7 @@ async function stream(url, payload, question) {
       });
     }
   } catch (e) {
-    if (e.name === "AbortError") meta.appendChild(el("div", "warn", T.stopped));
+    if (e.name === "AbortError") meta.appendChild(el("div", "warn stopped", T.stopped));
     else meta.appendChild(el("div", "error", String(e)));
   } finally {
     $("send").disabled = false; $("stop").hidden = true; $("queue").hidden = true; controller = null;
@@ -153,6 +153,8 @@ async function openConversation(id, keep) {
       m.querySelector(".body").classList.remove("streaming");
       m.querySelector(".body").innerHTML = msg.html;
       if (msg.status === "truncated") m.querySelector(".meta").appendChild(el("div", "warn", msg.finish_reason === "repetition" ? T.looped : T.truncated));
+      if (msg.status === "stopped") m.querySelector(".meta").appendChild(el("div", "warn stopped", T.stopped));
+      if (msg.status === "interrupted") m.querySelector(".meta").appendChild(el("div", "warn interrupted", T.interrupted));
       if (msg.error) m.querySelector(".meta").appendChild(el("div", "error", msg.error));
       tools(m, msg.id, msg.content);
       if (msg.status !== "streaming") m.dataset.messageId = msg.id;

@@ -122,18 +122,6 @@
     }
   }
 
-  const style = el("style", "", `
-    .verify { margin: -0.4rem 0 0.8rem; padding: 0.3rem 0.6rem; border-left: 3px solid #999;
-              font-size: 0.9em; background: rgba(127,127,127,0.06); }
-    .verify-verified { border-color: #2a8a3a; } .verify-verified .verify-badge { color: #2a8a3a; }
-    .verify-failed { border-color: #c0392b; } .verify-failed .verify-badge { color: #c0392b; }
-    .verify-not_run { border-color: #b7950b; } .verify-not_run .verify-badge { color: #b7950b; }
-    .verify-fragment { border-color: #2e6da4; } .verify-fragment .verify-badge { color: #2e6da4; }
-    .verify-badge { font-weight: 600; } .verify-facts { opacity: 0.75; }
-    .verify-again { margin-left: 0.8rem; } .verify-error { color: #c0392b; white-space: pre-wrap; }
-    .verify-output pre { max-height: 20rem; overflow: auto; margin: 0.3rem 0; }
-    .verify-status { opacity: 0.7; font-size: 0.9em; }`);
-  document.head.appendChild(style);
 
   const root = document.getElementById("messages") || document.body;
   new MutationObserver((records) => {

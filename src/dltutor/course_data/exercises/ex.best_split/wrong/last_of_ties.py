@@ -1,0 +1,24 @@
+# expect-fail: ties_take_the_smallest_threshold
+# Compares with >=, so of two thresholds with the same gain the later (larger) one wins.
+import numpy as np
+
+
+def _impurity(labels, criterion):
+    _, counts = np.unique(labels, return_counts=True)
+    p = counts / counts.sum()
+    if criterion == "entropy":
+        return float(-(p * np.log2(p)).sum())
+    return float(1.0 - (p**2).sum())
+
+
+def best_split(x, y, criterion="entropy"):
+    if criterion not in ("entropy", "gini"):
+        raise ValueError(criterion)
+    x, y = np.asarray(x), np.asarray(y)
+    best_t, best_gain = None, 0.0
+    for t in np.unique(x)[:-1]:
+        left = x <= t
+        gain = _impurity(y, criterion) - (left.sum() * _impurity(y[left], criterion) + (~left).sum() * _impurity(y[~left], criterion)) / len(y)
+        if best_t is None or gain >= best_gain:
+            best_t, best_gain = float(t), gain
+    return best_t, float(best_gain)

@@ -1,0 +1,24 @@
+# expect-fail: weighted_children, random
+# Averages the two children's impurities (1/2 each) instead of weighting them by their sizes.
+import numpy as np
+
+
+def _impurity(labels, criterion):
+    _, counts = np.unique(labels, return_counts=True)
+    p = counts / counts.sum()
+    if criterion == "entropy":
+        return float(-(p * np.log2(p)).sum())
+    return float(1.0 - (p**2).sum())
+
+
+def best_split(x, y, criterion="entropy"):
+    if criterion not in ("entropy", "gini"):
+        raise ValueError(criterion)
+    x, y = np.asarray(x), np.asarray(y)
+    best_t, best_gain = None, 0.0
+    for t in np.unique(x)[:-1]:
+        left = x <= t
+        gain = _impurity(y, criterion) - (_impurity(y[left], criterion) + _impurity(y[~left], criterion)) / 2
+        if best_t is None or gain > best_gain:
+            best_t, best_gain = float(t), gain
+    return best_t, float(best_gain)

@@ -1,0 +1,18 @@
+# expect-fail: feeds_tokens_back_until_eos, eos_first
+# Stops at eos but does not include it (nor its log-probability).
+import numpy as np
+
+
+def greedy_decode(step, state, bos, eos, max_len):
+    tokens, total = [], 0.0
+    tok = bos
+    for _ in range(max_len):
+        logits, state = step(tok, state)
+        logits = np.asarray(logits, dtype=float)
+        tok = int(np.argmax(logits))
+        if tok == eos:
+            break
+        m = logits.max()
+        total += float(logits[tok] - m - np.log(np.exp(logits - m).sum()))
+        tokens.append(tok)
+    return tokens, total
