@@ -1,0 +1,33 @@
+# expect-fail: residual_path_when_sublayers_are_zero, feed_forward_part
+# Adds the sublayer's output to the normalised input, so the clean identity path from x is lost.
+import numpy as np
+
+
+def layer_norm(z, g, b, eps=1e-5):
+    mu = z.mean(axis=-1, keepdims=True)
+    var = z.var(axis=-1, keepdims=True)
+    return g * (z - mu) / np.sqrt(var + eps) + b
+
+
+def attention(z, p, causal):
+    q, k, v = z @ p["Wq"], z @ p["Wk"], z @ p["Wv"]
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(z.shape[-1])
+    if causal:
+        T = z.shape[-2]
+        scores = np.where(np.tril(np.ones((T, T), dtype=bool)), scores, -np.inf)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    w = np.exp(scores)
+    w = w / w.sum(axis=-1, keepdims=True)
+    return (w @ v) @ p["Wo"]
+
+
+def ffn(z, p):
+    return np.maximum(0.0, z @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"]
+
+
+def pre_ln_block(x, params, causal=False):
+    x = np.asarray(x, dtype=float)
+    z = layer_norm(x, params["ln1_g"], params["ln1_b"])
+    h = z + attention(z, params, causal)
+    z2 = layer_norm(h, params["ln2_g"], params["ln2_b"])
+    return z2 + ffn(z2, params)

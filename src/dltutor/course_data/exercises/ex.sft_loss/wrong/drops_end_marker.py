@@ -1,0 +1,15 @@
+# expect-fail: end_marker_is_trained
+# Stops one token early (t < lengths[b] - 1), so the end marker is never trained.
+import numpy as np
+
+
+def sft_loss(logits, input_ids, prompt_lens, lengths):
+    logits = np.asarray(logits, dtype=float)
+    ids = np.asarray(input_ids)
+    z = logits - logits.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    pos = np.arange(ids.shape[1])[None, :]
+    last = np.maximum(np.asarray(lengths) - 1, np.asarray(prompt_lens) + 1)
+    counted = (pos >= np.asarray(prompt_lens)[:, None]) & (pos < last[:, None])
+    scored = np.take_along_axis(logp[:, :-1], ids[:, 1:, None], axis=-1)[..., 0]
+    return float(-scored[counted[:, 1:]].mean())
