@@ -21,7 +21,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from dltutor.grader import GradeResult, Limits, get_exercise, grade, isolation_status, prewarm
+from dltutor.course.exercises import get_exercise
+from dltutor.grader import GradeResult, Limits, grade, isolation_status, prewarm
 from dltutor.grader.pool import POOL
 
 

@@ -24,9 +24,10 @@ from dltutor.course.check_assessment import (
     shuffled_shares,
     topic_keys,
 )
+from dltutor.course.exercises import get_exercise, load_exercises
 from dltutor.course.model import QuizItem
 from dltutor.course.render import code_spans
-from dltutor.grader import get_exercise, load_exercises
+from dltutor.grader import passes
 
 
 def choice(item_id: str, key: str, options: dict[str, str], topic: str = "t") -> QuizItem:
@@ -90,7 +91,7 @@ def test_a_hint_that_is_the_solution_is_caught() -> None:
     assert any("`return`" in p or "return" in p for p in exercise_texts(leaky))
     assert any("reproduces" in p for p in exercise_texts(leaky))
     assert assemblies(leaky, code_spans(old_hint3))
-    found = hints_fail_the_tests([leaky])
+    found = hints_fail_the_tests([leaky], passes)
     assert found and "hint 3" in found[0], found
 
 
@@ -99,12 +100,12 @@ def test_a_hint_whose_expression_alone_solves_it_is_caught() -> None:
     hint = "It is `np.tril(np.ones((T, T), dtype=bool))`."
     leaky = dataclasses.replace(ex, hints=[*ex.hints[:2], {"en": hint, "zh": hint}])
     assert exercise_texts(leaky) == []  # no def, no return: only the grader sees it
-    assert any("hint 3" in p for p in hints_fail_the_tests([leaky]))
+    assert any("hint 3" in p for p in hints_fail_the_tests([leaky], passes))
 
 
 @pytest.mark.parametrize("exercise", ["ex.softmax", "ex.relu", "ex.dropout"])
 def test_the_shipped_hints_fail_the_hidden_tests(exercise: str) -> None:
-    assert hints_fail_the_tests([get_exercise(exercise)]) == []
+    assert hints_fail_the_tests([get_exercise(exercise)], passes) == []
 
 
 def test_check_assessment_runs_from_course_check(course: Course) -> None:

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dltutor.cli import app
-from dltutor.grader import get_exercise
+from dltutor.course.exercises import get_exercise
 
 runner = CliRunner()
 

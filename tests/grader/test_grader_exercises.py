@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dltutor.course.exercises import Exercise, contract_rows, load_exercises
 from dltutor.course.model import data_dir
-from dltutor.grader import Exercise, GradeResult, grade, load_exercises
-from dltutor.grader.exercises import contract_rows
+from dltutor.grader import GradeResult, grade
 
 EXERCISES = load_exercises()
 IDS = [e.id for e in EXERCISES]

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dltutor.grader import GradeResult, get_exercise, grade
+from dltutor.course.exercises import get_exercise
+from dltutor.grader import GradeResult, grade
 from dltutor.grader.isolation import detect
 from dltutor.grader.sandbox import Proc, processes
 

@@ -84,7 +84,7 @@ def test_grading_with_a_fresh_slot_folder(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("DLTUTOR_GRADER_UID_BASE", str(uid_base() + 10 * SLOTS))
     reset_settings()
     detect.cache_clear()
-    from dltutor.grader.exercises import get_exercise
+    from dltutor.course.exercises import get_exercise
 
     try:
         result = grade("ex.softmax", get_exercise("ex.softmax").reference_source())

@@ -17,16 +17,9 @@ import yaml
 from typer.testing import CliRunner
 
 import dltutor.grader
+from dltutor.course.exercises import Exercise, get_exercise, load_exercises, load_projects
 from dltutor.course.model import data_dir
-from dltutor.grader import (
-    Exercise,
-    GradeResult,
-    get_exercise,
-    grade,
-    load_exercises,
-    load_projects,
-    stub,
-)
+from dltutor.grader import GradeResult, grade, stub
 from dltutor.grader import projects as P
 from dltutor.grader import runner as grader_runner
 from dltutor.grader.isolation import detect

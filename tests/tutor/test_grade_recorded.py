@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from dltutor.cli import app
 from dltutor.config import get_settings
-from dltutor.grader import get_exercise
+from dltutor.course.exercises import get_exercise
 from dltutor.store import repo
 from dltutor.store.db import session_scope
 

@@ -13,7 +13,7 @@ from dltutor.chat import Chat
 from dltutor.cli import app
 from dltutor.config import get_settings
 from dltutor.course import Course
-from dltutor.grader import get_exercise
+from dltutor.course.exercises import get_exercise
 from dltutor.learning.policy import LoopState, Step
 from dltutor.llm.backend import Backend
 from dltutor.llm.fake import FakeLLMServer

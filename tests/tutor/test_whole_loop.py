@@ -96,7 +96,7 @@ async def test_onboarding_to_review(srv: FakeLLMServer) -> None:
     hint = await run_turn(teacher, me, conv, "直接告诉我答案吧")
     assert teacher.last.moves[-1].kind == "give_hint" and "提示 1/" in hint
 
-    from dltutor.grader import get_exercise
+    from dltutor.course.exercises import get_exercise
 
     code = get_exercise(exercise).reference_source()
     graded = await run_turn(teacher, me, conv, f"```python\n{code}\n```")

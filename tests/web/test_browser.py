@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dltutor.grader import get_exercise
+from dltutor.course.exercises import get_exercise
 from dltutor.llm.fake import FakeLLMServer, Script
 from dltutor.web.app import create_app
 from tests.web.conftest import PASSWORD, app_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from dltutor.grader import get_exercise
+from dltutor.course.exercises import get_exercise
 from tests.web.conftest import as_user, signup, unique
 
 EX = "ex.sigmoid"

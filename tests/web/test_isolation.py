@@ -13,7 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from dltutor.grader import get_exercise
+from dltutor.course.exercises import get_exercise
 from dltutor.llm.fake import FakeLLMServer, Script
 from dltutor.web.app import routers
 from tests.web.conftest import User, as_user, events, signup, unique

@@ -53,7 +53,9 @@ def check(
     if unknown:
         typer.echo(f"unknown topic ids: {unknown}", err=True)
         raise typer.Exit(2)
-    rep = check_course(course, topic, run_code=not no_run)
+    from dltutor.grader import passes
+
+    rep = check_course(course, topic, run_code=not no_run, passes=passes)
     if as_json:
         typer.echo(json.dumps(rep.__dict__ | {"ok": rep.ok}, ensure_ascii=False, indent=2))
     else:

@@ -12,7 +12,8 @@ from rich.console import Console
 from dltutor.cli.common import cli_lang
 
 if TYPE_CHECKING:
-    from dltutor.grader import Exercise, GradeResult
+    from dltutor.course.exercises import Exercise
+    from dltutor.grader import GradeResult
 
 exercise_app = typer.Typer(help="Programming exercises, graded in a sandbox.", no_args_is_help=True)
 
@@ -53,7 +54,7 @@ def _t(key: str, lang: str, **kw: object) -> str:
 
 
 def _exercise_or_exit(exercise_id: str, lang: str) -> Exercise:
-    from dltutor.grader import get_exercise
+    from dltutor.course.exercises import get_exercise
 
     try:
         return get_exercise(exercise_id)
@@ -71,7 +72,7 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """List the exercises."""
-    from dltutor.grader import load_exercises
+    from dltutor.course.exercises import load_exercises
 
     lg = cli_lang(lang)
     exs = [e for e in load_exercises(include_projects=True) if topic is None or e.topic == topic]
@@ -211,7 +212,8 @@ def grade_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Grade your solution: exit 0 all passed, 1 something failed, 2 unknown id or unreadable file."""
-    from dltutor.grader import grade, load_exercises
+    from dltutor.course.exercises import load_exercises
+    from dltutor.grader import grade
 
     lg = cli_lang(lang)
     problem = None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from dltutor.course.check_assessment import check_assessment
+from dltutor.course.check_assessment import Passes, check_assessment
 from dltutor.course.check_terms import check_topic_terms
 from dltutor.course.model import LANGS, SECTIONS, CodeBlock, Course, QuizItem, Topic
 
@@ -209,8 +209,13 @@ def run_block(block: CodeBlock, timeout: float = RUN_TIMEOUT_S) -> str | None:
 
 
 def check_course(
-    course: Course, topics: Iterable[str] | None = None, run_code: bool = True
+    course: Course,
+    topics: Iterable[str] | None = None,
+    run_code: bool = True,
+    passes: Passes | None = None,
 ) -> CheckReport:
+    """Every check of the course; `passes` grades a file on an exercise (the grader's
+    `passes`), so that hints can be run against the hidden tests: without it they are not."""
     rep = CheckReport()
     rep.problems.extend(check_graph(course))
     selected = [course[t] for t in topics] if topics else list(course)
@@ -232,7 +237,7 @@ def check_course(
                     rep.blocks_skipped += 1
                     continue
                 jobs.append((f"{t.id}/{lang}", b))
-    rep.problems.extend(check_assessment(course, topics, run_code=run_code))
+    rep.problems.extend(check_assessment(course, topics, run_code=run_code, passes=passes))
     if run_code and jobs:
         with ThreadPoolExecutor(max_workers=2) as pool:
             for (where, _), err in zip(

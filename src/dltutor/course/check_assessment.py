@@ -30,7 +30,7 @@ import builtins
 import io
 import tokenize
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
@@ -39,7 +39,7 @@ from dltutor.course.model import LANGS, Course, QuizItem
 from dltutor.course.render import code_spans, math_errors
 
 if TYPE_CHECKING:
-    from dltutor.grader.exercises import Exercise
+    from dltutor.course.exercises import Exercise
 
 MAX_KEY_SHARE = 0.30  # one key position over the whole course
 MAX_STAGE_SHARE = 0.35  # one key position, or the longest option, within a stage
@@ -55,17 +55,26 @@ _ORDINAL = [
 ]  # share of the reference's tokens that hint code may reproduce
 
 
+# Grades a file on an exercise: (exercise id, source) -> whether it passes the hidden tests.
+# The grader provides it (`dltutor.grader.passes`): the course does not import the grader.
+Passes = Callable[[str, str], bool]
+
+
 def check_assessment(
-    course: Course, topics: Iterable[str] | None = None, run_code: bool = True
+    course: Course,
+    topics: Iterable[str] | None = None,
+    run_code: bool = True,
+    passes: Passes | None = None,
 ) -> list[str]:
-    """All of the above; with `topics`, the course-wide shares are left out."""
+    """All of the above; with `topics`, the course-wide shares are left out; hints are graded
+    only when `passes` is given (and `run_code`)."""
     selected = set(topics) if topics else set(course.topics)
     whole = selected >= set(course.topics)
     problems = [p for t in course if t.id in selected for p in topic_keys(t.quiz, t.id)]
     if whole:
         problems += key_shares(course) + shuffled_shares(course)
     problems += quiz_math(course, selected)
-    from dltutor.grader import ExerciseError, load_exercises
+    from dltutor.course.exercises import ExerciseError, load_exercises
 
     try:
         exercises = [
@@ -75,8 +84,8 @@ def check_assessment(
         return [*problems, f"exercises: {e}"]
     for ex in exercises:
         problems += exercise_texts(ex)
-    if run_code:
-        problems += hints_fail_the_tests(exercises)
+    if run_code and passes is not None:
+        problems += hints_fail_the_tests(exercises, passes)
     return problems
 
 
@@ -382,12 +391,10 @@ def _names_defined(body: list[ast.stmt], known: set[str]) -> bool:
     return used <= known | stored
 
 
-def hints_fail_the_tests(exercises: list[Exercise]) -> list[str]:
+def hints_fail_the_tests(exercises: list[Exercise], passes: Passes) -> list[str]:
     """Grade every assembly of every hint (and of all texts together) against the hidden tests;
     any that passes is a problem. Projects are left out: they train models for minutes, and
     their hints cannot hold a training loop under the fragment rule above."""
-    from dltutor.grader import grade
-
     jobs: dict[tuple[str, str], list[str]] = {}  # (exercise, source) -> where it came from
     for ex in exercises:
         if ex.kind == "project":
@@ -400,7 +407,7 @@ def hints_fail_the_tests(exercises: list[Exercise]) -> list[str]:
                 for source in assemblies(ex, code):
                     jobs.setdefault((ex.id, source), []).append(f"{lang} {what}")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda j: grade(j[0], j[1]).passed, jobs))
+        results = list(pool.map(lambda j: passes(j[0], j[1]), jobs))
     found: dict[tuple[str, str], str] = {}  # (exercise, where) -> the first passing file
     for ((ex_id, source), where), passed in zip(jobs.items(), results, strict=True):
         if passed:

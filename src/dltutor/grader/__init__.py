@@ -1,8 +1,9 @@
 """The exercise grader: run a learner's code against hidden tests in a sandbox.
 
+The grader only runs code against tests; what an exercise is (statement, hints, reference,
+hidden tests) is course data, in `dltutor.course.exercises`.
+
 Public API (pure: no database; the caller stores results):
-    load_exercises(), get_exercise(id)         the exercises (course data, validated)
-    load_projects()                            the projects: train a model, judged on held-out data
     grade(id, code, lang=, limits=) -> GradeResult   .to_contract_json() is the CLI's JSON
     isolation_status() -> dict                 what `dltutor doctor` prints
     prewarm(n)                                 keep n sandboxes started ahead (for servers)
@@ -42,30 +43,19 @@ level `rlimits` reading files the sandbox uid can read. Tests: tests/grader/test
 
 from __future__ import annotations
 
-from dltutor.grader.exercises import (
-    Exercise,
-    ExerciseError,
-    get_exercise,
-    load_exercises,
-    load_projects,
-)
 from dltutor.grader.isolation import isolation_status
 from dltutor.grader.limits import Limits
 from dltutor.grader.pool import prewarm
 from dltutor.grader.results import GradeResult, TestResult
-from dltutor.grader.runner import UnknownExercise, grade
+from dltutor.grader.runner import UnknownExercise, grade, passes
 
 __all__ = [
-    "Exercise",
-    "ExerciseError",
     "GradeResult",
     "Limits",
     "TestResult",
     "UnknownExercise",
-    "get_exercise",
     "grade",
+    "passes",
     "isolation_status",
-    "load_exercises",
-    "load_projects",
     "prewarm",
 ]

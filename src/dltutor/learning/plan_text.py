@@ -246,7 +246,7 @@ def _week_markdown(plan: Plan, w: Week, lang: str) -> list[str]:
 def _exercise_titles() -> dict[str, dict[str, str]]:
     """Exercise id -> title per language, where the exercise folder exists and loads."""
     try:
-        from dltutor.grader.exercises import load_exercises
+        from dltutor.course.exercises import load_exercises
 
         return {e.id: e.title for e in load_exercises()}
     except Exception:  # an exercise being written may not load yet: fall back to its id

@@ -125,7 +125,7 @@ def apply_grade(
     now: datetime | None = None,
 ) -> Grade:
     """Store a grading result (dltutor.grader.GradeResult) and let it move mastery and reviews."""
-    from dltutor.grader import get_exercise
+    from dltutor.course.exercises import get_exercise
 
     topic = get_exercise(result.exercise).topic
     earlier_fails = sum(

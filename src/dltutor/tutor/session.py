@@ -470,7 +470,7 @@ class Teacher:
         ), title
 
     def _exercise(self, exercise_id: str) -> Any:
-        from dltutor.grader import get_exercise
+        from dltutor.course.exercises import get_exercise
 
         return get_exercise(exercise_id)
 

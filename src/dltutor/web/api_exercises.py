@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from dltutor.course.exercises import Exercise, get_exercise, load_exercises
 from dltutor.course.render import render_markdown
-from dltutor.grader import Exercise, get_exercise, grade, load_exercises
+from dltutor.grader import grade
 from dltutor.store import repo
 from dltutor.store.models import Grade
 from dltutor.tutor import hints, record

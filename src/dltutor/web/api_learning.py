@@ -309,7 +309,7 @@ def store_judgement(
 def _exercise_titles() -> dict[str, dict[str, str]]:
     """Exercise id -> title per language. The plan must show even when an exercise folder does
     not load: its id then stands in for its title (as in the plan's Markdown)."""
-    from dltutor.grader import ExerciseError, load_exercises
+    from dltutor.course.exercises import ExerciseError, load_exercises
 
     try:
         return {e.id: e.title for e in load_exercises()}

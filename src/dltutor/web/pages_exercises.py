@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from dltutor.grader import get_exercise
+from dltutor.course.exercises import get_exercise
 from dltutor.learning.planner import STAGE_NAMES
 from dltutor.store import repo
 from dltutor.web.api_exercises import exercise_out, list_exercises
