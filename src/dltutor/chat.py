@@ -22,10 +22,9 @@ from dltutor import prompts
 from dltutor.config import Settings
 from dltutor.course.model import Course
 from dltutor.i18n import detect_lang
-from dltutor.llm.admission import Admission
 from dltutor.llm.backend import Backend
 from dltutor.llm.budget import PromptParts
-from dltutor.llm.client import Generation
+from dltutor.llm.client import Generation, LLMClient
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message, Reply
 from dltutor.store import instances, repo
@@ -74,23 +73,28 @@ def default_grounder() -> Grounder:
 
 
 class Chat:
+    """Conversations in the store, and streaming a reply into one. The model client (with its
+    admission control) and the store's sessions are given by the application (tutor/app.py);
+    made here only when used alone."""
+
     def __init__(
         self,
         settings: Settings,
         backend: Backend,
-        admission: Admission | None = None,
+        client: LLMClient | None = None,
         grounder: Grounder | None = None,
+        sessions: Callable[[], Session] | None = None,
     ) -> None:
         self.settings = settings
         self.backend = backend
-        self.admission = admission or Admission(settings.max_concurrent, settings.queue_timeout)
         self.grounder = grounder
-        self.sessions = session_factory(settings.db_url())
-        self._client = backend.client(settings) if backend.available else None
+        self.sessions = sessions or session_factory(settings.db_url())
+        self.client = client or (backend.client(settings) if backend.available else None)
 
     async def aclose(self) -> None:
-        if self._client:
-            await self._client.aclose()
+        """Close the model client's connections (a chat used alone; the app closes its own)."""
+        if self.client is not None:
+            await self.client.aclose()
 
     def start(
         self,
@@ -197,28 +201,30 @@ class Chat:
             async for d in self._course_answer(turn, history, question, lang):
                 yield d
             return
-        if self._client is None:
+        if self.client is None:
             raise RuntimeError("no model: use the course-only answer (dltutor ask --llm none)")
         if isinstance(prompt, list):
             prompt = PromptParts.from_messages(prompt, lang)
         messages = prompt or self._prompt(history, turn, question, lang)
         last_save = time.monotonic()
-        gen = self._client.stream(messages, max_tokens=max_tokens)
+        # The client waits for a generation slot first (admission control, in llm/), served
+        # round-robin across learners; `on_position` hears the place in the queue meanwhile.
+        gen = self.client.stream(
+            messages, max_tokens=max_tokens, owner=str(_owner_id(history)), on_position=on_position
+        )
         turn.reply, turn.generation = gen.reply, gen
         deltas = gen.__aiter__()  # held, so that it can be closed at once, not when collected
         try:
-            async with self.admission.slot(str(_owner_id(history)), on_position) as waited:
-                turn.queue_s = waited
-                try:
-                    async for delta in deltas:
-                        yield delta
-                        if time.monotonic() - last_save > SAVE_EVERY_S:
-                            last_save = time.monotonic()
-                            await asyncio.to_thread(self._save, turn)
-                finally:
-                    # Close the model's stream while the slot is still held, so that the model
-                    # stops generating before another stream may start (Stop, a closed tab).
-                    await despite_cancel(_aclose(deltas))
+            try:
+                async for delta in deltas:
+                    yield delta
+                    if time.monotonic() - last_save > SAVE_EVERY_S:
+                        last_save = time.monotonic()
+                        await asyncio.to_thread(self._save, turn)
+            finally:
+                # Close the model's stream at once (Stop, a closed tab): the generation closes
+                # its response, so the model stops, and only then gives its slot back.
+                await despite_cancel(_aclose(deltas))
         except LLMError as e:
             if e.reply is None:  # failed before streaming began (e.g. queue timeout)
                 gen.reply.status, gen.reply.error_kind, gen.reply.error = (
@@ -236,7 +242,7 @@ class Chat:
 
     def speaks(self, lang: str) -> bool:
         """Whether the model can answer in `lang` (there is one, and it writes that language)."""
-        return self._client is not None and lang in self.backend.languages
+        return self.client is not None and lang in self.backend.languages
 
     def _question(self, turn: Turn, lang: str | None) -> tuple[list[StoredMessage], str, str]:
         """The conversation so far, the learner's message `turn` answers, and its language."""
@@ -342,6 +348,7 @@ class Chat:
             msg = db.get(StoredMessage, turn.assistant_message_id)
             if msg is None:
                 return
+            turn.queue_s = turn.reply.queue_s
             repo.apply_reply(msg, turn.reply, backend=self.backend.name, queue_s=turn.queue_s)
             if source:
                 msg.meta = {**(msg.meta or {}), "source": source}

@@ -9,10 +9,8 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from dltutor.chat import Chat
 from dltutor.cli import app
 from dltutor.config import get_settings
-from dltutor.course import Course
 from dltutor.course.exercises import get_exercise
 from dltutor.learning.policy import LoopState, Step
 from dltutor.llm.backend import Backend
@@ -20,7 +18,8 @@ from dltutor.llm.fake import FakeLLMServer
 from dltutor.store import repo
 from dltutor.store.db import session_scope
 from dltutor.tutor import hints
-from dltutor.tutor.session import Teacher
+from dltutor.tutor.app import Tutor
+from dltutor.tutor.teacher import Teacher
 
 TOPIC, EXERCISE = "dl.activation_functions", "ex.sigmoid"
 
@@ -43,8 +42,8 @@ async def test_page_cli_and_chat_share_one_ladder(srv: FakeLLMServer) -> None:
     with session_scope(settings.db_url()) as db:
         me = repo.get_or_create_local_learner(db).id
         assert hints.reveal(db, me, ex) == 1 and hints.reveal(db, me, ex) == 2  # on the page
-    chat = Chat(settings, Backend("fake", srv.base_url, model="fake-model"))
-    teacher = Teacher(chat, Course.load())
+    tutor = Tutor(settings, Backend("fake", srv.base_url, model="fake-model"))
+    teacher = tutor.teacher()
     conv = teacher.begin(learner_id=me, topic=TOPIC, lang="en")
     with session_scope(settings.db_url()) as db:  # the loop has reached the exercise
         c = repo.get_conversation(db, learner_id=me, conversation_id=conv)
@@ -60,7 +59,7 @@ async def test_page_cli_and_chat_share_one_ladder(srv: FakeLLMServer) -> None:
     example = await say(teacher, me, conv, "just tell me the answer")
     assert teacher.last.moves[-1].payload["worked_example"]
     assert ex.example["en"].strip()[:40] in example and "def sigmoid" not in example
-    await chat.aclose()
+    await tutor.aclose()
 
     with session_scope(settings.db_url()) as db:
         assert hints.seen(db, me, EXERCISE) == 4  # what the page shows now

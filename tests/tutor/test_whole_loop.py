@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 import pytest
 
 from dltutor import Course, Diagnostic
-from dltutor.chat import Chat
 from dltutor.config import get_settings
 from dltutor.learning.profile import Profile
 from dltutor.llm.backend import Backend
@@ -19,7 +18,8 @@ from dltutor.llm.fake import FakeLLMServer, Script
 from dltutor.store import repo
 from dltutor.store.db import session_scope
 from dltutor.tutor import record
-from dltutor.tutor.session import Teacher
+from dltutor.tutor.app import Tutor
+from dltutor.tutor.teacher import Teacher
 
 TOPIC, PREREQ, EXERCISE = "dl.activation_functions", "dl.forward_propagation", "ex.sigmoid"
 
@@ -66,8 +66,8 @@ async def test_onboarding_to_review(srv: FakeLLMServer) -> None:
         rec.mastery.p[PREREQ], rec.mastery.p[TOPIC] = 0.5, 0.1
         record.save_record(db, rec)
 
-    chat = Chat(settings, Backend("fake", srv.base_url, model="fake-model"))
-    teacher = Teacher(chat, course)
+    tutor = Tutor(settings, Backend("fake", srv.base_url, model="fake-model"), course=course)
+    teacher = tutor.teacher()
     conv = teacher.begin(learner_id=me, topic=TOPIC, lang="zh")
 
     first = await run_turn(teacher, me, conv, None)
@@ -102,7 +102,7 @@ async def test_onboarding_to_review(srv: FakeLLMServer) -> None:
     graded = await run_turn(teacher, me, conv, f"```python\n{code}\n```")
     assert teacher.last.grade is not None and teacher.last.grade.passed, graded
     assert "✅" in graded
-    await chat.aclose()
+    await tutor.aclose()
 
     with session_scope(settings.db_url()) as db:
         kinds = [e.kind for e in reversed(repo.list_events(db, learner_id=me))]

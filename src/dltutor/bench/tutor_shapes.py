@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 from typing import Any, cast
 
 from dltutor.chat import Chat, Turn, default_grounder
@@ -32,7 +33,7 @@ from dltutor.llm.budget import DoesNotFit, Fit, PromptParts, fit
 from dltutor.llm.types import Message, Reply
 from dltutor.store.models import Message as StoredMessage
 from dltutor.tutor.judge import judge
-from dltutor.tutor.session import Teacher, TurnResult
+from dltutor.tutor.teacher import Teacher, TurnResult
 from dltutor.tutor.texts import say
 
 
@@ -92,7 +93,6 @@ class _Recorder:
     calls a move would make instead of making them."""
 
     def __init__(self) -> None:
-        self._client = self  # the teacher checks that a model is there
         self.calls: list[Call] = []
 
     def speaks(self, lang: str) -> bool:
@@ -114,10 +114,16 @@ class _Recorder:
         return Reply(answer='{"score": 1, "feedback": ""}')
 
 
+def _app(rec: _Recorder) -> Any:
+    """Stands in for the application (tutor/app.py): the recorder is its chat and its model
+    client; there is no database."""
+    return SimpleNamespace(chat=rec, client=rec, course=course(), sessions=None)
+
+
 def explain_call(topic: str, lang: str, depth: Depth = "normal", focus: int | None = None) -> Call:
     """The teaching loop explaining `topic` (the move that streams a model's explanation)."""
     rec = _Recorder()
-    teacher = Teacher(cast(Chat, rec), course())
+    teacher = Teacher(_app(rec))
     payload = {} if focus is None else {"focus_check_question": focus}
     move = Move("explain", topic, depth, payload)
 
@@ -139,7 +145,7 @@ def judge_call(question: str, rubric: str, answer: str, lang: str) -> Call:
 def check_question(topic: str, lang: str, index: int) -> tuple[str, str, str]:
     """(the tutor's message asking it, the question, its rubric): course data and the loop's own
     text, no model call."""
-    q, rubric = Teacher(cast(Chat, _Recorder()), course())._question(topic, lang, index)
+    q, rubric = Teacher(_app(_Recorder()))._question(topic, lang, index)
     return say("check", lang, question=q), q, rubric
 
 

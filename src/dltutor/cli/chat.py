@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,9 +13,12 @@ from rich.live import Live
 from rich.markdown import Markdown
 from rich.text import Text
 
-from dltutor.cli.common import open_backend_or_exit
+from dltutor.cli.common import open_app_or_exit
 from dltutor.config import Settings, get_settings
 from dltutor.i18n import detect_lang, t
+
+if TYPE_CHECKING:
+    from dltutor.tutor.app import Tutor
 
 LlmOpt = Annotated[
     str | None,
@@ -41,24 +44,21 @@ def chat(
 ) -> None:
     """Talk with the tutor. /export [FILE] saves the conversation as Markdown; /new starts over; /quit."""
     settings = get_settings()
-    backend = open_backend_or_exit(settings, llm)
+    app = open_app_or_exit(settings, llm)
     try:
-        asyncio.run(_chat_loop(settings, backend, lang, conversation))
+        asyncio.run(_chat_loop(app, lang, conversation))
     finally:
-        backend.close()
+        app.close_backend()
 
 
-async def _chat_loop(
-    settings: Settings, backend: Any, lang: str | None, conv_id: int | None
-) -> None:
-    from dltutor.chat import Chat, default_grounder
+async def _chat_loop(app: Tutor, lang: str | None, conv_id: int | None) -> None:
     from dltutor.llm.errors import LLMError
     from dltutor.store import repo
     from dltutor.store.db import session_scope
 
+    settings, backend, chat = app.settings, app.backend, app.chat
     with session_scope(settings.db_url()) as db:
         learner_id = repo.get_or_create_local_learner(db).id
-    chat = Chat(settings, backend, grounder=default_grounder())
     from dltutor.verify.console import CodeChecker
 
     checker = CodeChecker(console, settings.db_url())  # runs each answer's code in the sandbox
@@ -104,7 +104,7 @@ async def _chat_loop(
             except KeyboardInterrupt:
                 console.print("[dim](stopped)[/dim]")
     finally:
-        await chat.aclose()
+        await app.aclose_client()
 
 
 async def _stream_to_console(chat: Any, turn: Any, lang: str) -> None:
@@ -168,23 +168,22 @@ def ask(
     if (llm or settings.backend) == "none":
         _print_offline(question, lang, as_json)
         return
-    backend = open_backend_or_exit(settings, llm)
+    app = open_app_or_exit(settings, llm)
     try:
-        code = asyncio.run(_ask(settings, backend, question, lang, as_json))
+        code = asyncio.run(_ask(app, question, lang, as_json))
     finally:
-        backend.close()
+        app.close_backend()
     raise typer.Exit(code)
 
 
-async def _ask(settings: Settings, backend: Any, question: str, lang: str, as_json: bool) -> int:
-    from dltutor.chat import Chat, default_grounder
+async def _ask(app: Tutor, question: str, lang: str, as_json: bool) -> int:
     from dltutor.llm.errors import LLMError
     from dltutor.store import repo
     from dltutor.store.db import session_scope
 
+    settings, backend, chat = app.settings, app.backend, app.chat
     with session_scope(settings.db_url()) as db:
         learner_id = repo.get_or_create_local_learner(db).id
-    chat = Chat(settings, backend, grounder=default_grounder())
     turn = chat.start(learner_id=learner_id, text=question, lang=lang)
     code = 0
     try:
@@ -197,7 +196,7 @@ async def _ask(settings: Settings, backend: Any, question: str, lang: str, as_js
             print()
             console.print(Text(e.message(lang), style="red"))
     finally:
-        await chat.aclose()
+        await app.aclose_client()
     r = turn.reply
     if as_json:
         print(

@@ -11,6 +11,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from dltutor.config import Settings
     from dltutor.llm.backend import Backend
+    from dltutor.tutor.app import Tutor
 
 err = Console(stderr=True)
 
@@ -49,3 +50,12 @@ def open_backend_or_exit(settings: Settings, llm: str | None) -> Backend:
     except (EngineError, ValueError) as e:
         err.print(Text(str(e), style="red"))
         raise typer.Exit(2) from None
+
+
+def open_app_or_exit(settings: Settings, llm: str | None) -> Tutor:
+    """The application (tutor/app.py) on the backend `llm` names (else the configured one),
+    the embedded engine started; a backend that cannot be opened is said, and the command
+    exits 2. Close it with `close_backend()` (and `aclose_client()` from its event loop)."""
+    from dltutor.tutor.app import Tutor
+
+    return Tutor(settings, open_backend_or_exit(settings, llm))

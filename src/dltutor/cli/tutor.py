@@ -33,25 +33,23 @@ def learn(
 ) -> None:
     """Learn a topic with the tutor: prerequisite check, explanation, check questions, an exercise.
     Paste code to submit an exercise; ask for a hint any time; /quit to stop."""
-    from dltutor.chat import Chat, default_grounder
-    from dltutor.cli.common import open_backend_or_exit
+    from dltutor.cli.common import open_app_or_exit
     from dltutor.course import Course
     from dltutor.store import repo
     from dltutor.store.db import session_scope
-    from dltutor.tutor.session import Teacher
 
     settings = get_settings()
     course = Course.load()
     if topic not in course:
         console.print(f"[red]unknown topic {topic!r}[/red]")
         raise typer.Exit(2)
-    backend = open_backend_or_exit(settings, llm)
+    app = open_app_or_exit(settings, llm)
+    app._course = course
     with session_scope(settings.db_url()) as db:
         me = repo.get_or_create_local_learner(db, lang=lang).id
 
     async def run() -> None:
-        chat = Chat(settings, backend, grounder=default_grounder())
-        teacher = Teacher(chat, course)
+        teacher = app.teacher()
         conv = teacher.begin(learner_id=me, topic=topic, lang=lang)
         text: str | None = None
         try:
@@ -66,12 +64,12 @@ def learn(
                 if text is None:
                     break
         finally:
-            await chat.aclose()
+            await app.aclose_client()
 
     try:
         asyncio.run(run())
     finally:
-        backend.close()
+        app.close_backend()
 
 
 def _read_answer() -> str | None:

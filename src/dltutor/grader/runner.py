@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
+import threading
 import time
 from typing import Any
 
@@ -47,6 +49,12 @@ def limits_for(ex: Exercise, overrides: dict[str, Any] | None = None) -> Limits:
     return lim.with_overrides(**ex.limits).with_overrides(**(overrides or {}))
 
 
+# At most this many gradings run at once in this process, whoever asks (the web, the teaching
+# loop, the CLI, course check): each is a sandboxed process busy with a learner's code, and more
+# of them than cores only makes every one of them slower. The rest wait their turn here.
+GRADING_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
 def grade(
     exercise_id: str,
     code: str,
@@ -54,7 +62,13 @@ def grade(
     lang: str = "en",
     limits: dict[str, Any] | None = None,
 ) -> GradeResult:
-    """Grade `code` (the learner's whole file) on `exercise_id`. Raises UnknownExercise."""
+    """Grade `code` (the learner's whole file) on `exercise_id`. Raises UnknownExercise.
+    Blocks while GRADING_SLOTS are all taken."""
+    with GRADING_SLOTS:
+        return _grade(exercise_id, code, lang, limits)
+
+
+def _grade(exercise_id: str, code: str, lang: str, limits: dict[str, Any] | None) -> GradeResult:
     try:
         ex = get_exercise(exercise_id)
     except KeyError:

@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover
     import httpx  # type: ignore[no-redef]
 
 from dltutor.llm import window as windows
+from dltutor.llm.admission import Admission, PositionCallback
 from dltutor.llm.budget import Counter, DoesNotFit, Fit, PromptParts, fit
 from dltutor.llm.errors import LLMError
 from dltutor.llm.repetition import loop_at
@@ -73,6 +74,7 @@ class LLMClient:
         fit_to_window: bool = True,
         sampling: dict[str, Any] | None = None,
         repeat_copies: int = 6,
+        admission: Admission | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.backend = backend
@@ -93,6 +95,10 @@ class LLMClient:
         self._window_lock = asyncio.Lock()
         # Extra sampling fields for every request (the embedded model's repetition penalties).
         self.sampling = dict(sampling or {})
+        # Every generation of this client waits for a slot here first (admission.py): chat,
+        # teaching moves, the judge, repairs and articles alike, so the model never runs more
+        # than the limit whoever asks. None: no limit (a load generator, a test).
+        self.admission = admission
         # A reply whose tail is this many copies of one piece is a loop: the stream is stopped
         # there (repetition.py). Six for capable models (a table or code may repeat a line a few
         # times); the embedded one gets three.
@@ -195,13 +201,19 @@ class LLMClient:
         *,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        owner: str = "",
+        on_position: PositionCallback | None = None,
     ) -> Generation:
-        return self.generation(
+        """A reply to stream. `owner` (a learner) is whose turn it is in the admission queue,
+        which is served round-robin across owners; `on_position` hears its place there."""
+        gen = self.generation(
             self,
             messages,
             max_tokens or self.max_tokens,
             self.temperature if temperature is None else temperature,
         )
+        gen.owner, gen.on_position = owner, on_position
+        return gen
 
     async def complete(self, messages: list[Message], **kw: Any) -> Reply:
         """Stream to the end and return the reply (raises LLMError on failure)."""
@@ -306,6 +318,8 @@ class Generation:
         self.temperature = temperature
         self.reply = Reply()
         self.fitted: Fit | None = None
+        self.owner = ""
+        self.on_position: PositionCallback | None = None
 
     def request_body(self, model: str) -> dict[str, Any]:
         """The chat request's JSON body (usage asked for unless the server refused it)."""
@@ -335,13 +349,17 @@ class Generation:
     async def _run(self) -> AsyncIterator[Delta]:
         r = self.reply
         r.started_at = time.monotonic()
+        admission = self.client.admission
+        slot = admission.slot(self.owner, self.on_position) if admission else _no_wait()
         try:
-            if self.client.fit_to_window:
-                self.fitted = await self.client.fit(self.parts, self.max_tokens)
-                self.messages = self.fitted.messages
+            async with slot as waited:
+                r.queue_s = waited
+                if self.client.fit_to_window:
+                    self.fitted = await self.client.fit(self.parts, self.max_tokens)
+                    self.messages = self.fitted.messages
                 r.started_at = time.monotonic()  # timings start when the request is sent
-            async for d in self._stream():
-                yield d
+                async for d in self._stream():
+                    yield d
         except LLMError as e:
             r.status, r.error_kind, r.error = "error", e.kind, e.message("en")
             r.total_s = r.total_s or time.monotonic() - r.started_at
@@ -399,6 +417,12 @@ class Generation:
 
 
 LLMClient.generation = Generation
+
+
+@contextlib.asynccontextmanager
+async def _no_wait() -> AsyncIterator[float]:
+    """The slot of a client without admission control: there at once."""
+    yield 0.0
 
 
 def read_chunk(

@@ -45,6 +45,7 @@ class Reply:
     output_tokens: int | None = None
     reasoning_tokens: int | None = None
     tokens_estimated: bool = False  # True when counts were not in the server's usage
+    queue_s: float = 0.0  # waiting for a generation slot (admission), before it was sent
     started_at: float = 0.0  # time.monotonic() when the request was sent
     headers_s: float | None = None  # to the response headers: client, network and server accept
     first_token_s: float | None = None  # to the first token of any kind

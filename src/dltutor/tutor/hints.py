@@ -3,7 +3,7 @@
 The ladder is the exercise's hints (nudge, approach, key step or pitfall), then its worked
 example on an input that is not the task's. Every rung a learner has been shown is a `hint`
 event in the store (payload: exercise, level), so the page's button, `dltutor exercise hint`
-and the teaching chat (`LoopState.hints_given`, synced by tutor/session.py) all continue from
+and the teaching chat (`LoopState.hints_given`, synced by tutor/teacher.py) all continue from
 the same place: two hints opened on the page mean the chat's next hint is the third.
 
 The solution is never a rung. Only the teaching policy gives it, and only after three failed

@@ -14,16 +14,18 @@ from dltutor.export import conversation_markdown
 from dltutor.i18n import detect_lang
 from dltutor.store import repo
 from dltutor.store.models import Message
+from dltutor.tutor.app import Tutor
+from dltutor.web import streams
 from dltutor.web.deps import (
     CSRF,
-    CourseDep,
     CurrentLearner,
     IdPath,
     SessionDep,
+    TutorDep,
     csrf_token,
     page_lang,
 )
-from dltutor.web.tutor_service import SSEResponse
+from dltutor.web.streams import SSEResponse
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -154,32 +156,29 @@ def export_conversation(
 
 
 @router.post("/chat", dependencies=[CSRF])
-async def post_chat(
-    body: ChatIn, request: Request, course: CourseDep, me: CurrentLearner
-) -> StreamingResponse:
+async def post_chat(body: ChatIn, app: TutorDep, me: CurrentLearner) -> StreamingResponse:
     """Ask the tutor; the answer streams back as server-sent events
     (turn, queue, thinking, answer, done | error). In a teaching conversation the message goes
     through the teaching loop (judged, graded, then the next move)."""
-    service = request.app.state.tutor
     lang = body.lang or detect_lang(body.text, me.lang)
     if body.conversation_id is not None:
-        conv_lang = _teaching_lang(service, me.id, body.conversation_id)
+        conv_lang = _teaching_lang(app, me.id, body.conversation_id)
         if conv_lang is not None:
             return SSEResponse(
-                service.stream_teaching(
-                    course,
+                streams.teaching_events(
+                    app,
                     learner_id=me.id,
                     conversation_id=body.conversation_id,
                     text=body.text,
-                    lang=conv_lang,
+                    lang=detect_lang(body.text, conv_lang),
                 )
             )
-    if not service.backend.available:
+    if not app.backend.available:
         return _offline_stream(body.text, lang)
     try:
         # saved before anything can fail; in a thread, so other streams flow meanwhile
         turn = await asyncio.to_thread(
-            service.chat.start,
+            app.chat.start,
             learner_id=me.id,
             text=body.text,
             conversation_id=body.conversation_id,
@@ -187,12 +186,12 @@ async def post_chat(
         )
     except LookupError:
         raise HTTPException(404, "conversation not found") from None
-    return SSEResponse(service.stream(turn, lang))
+    return SSEResponse(streams.chat_events(app, turn, lang))
 
 
-def _teaching_lang(service: Any, learner_id: int, conversation_id: int) -> str | None:
+def _teaching_lang(app: Tutor, learner_id: int, conversation_id: int) -> str | None:
     """The language of a teaching conversation, or None for a plain one (404 if not theirs)."""
-    with service.chat.sessions() as db:
+    with app.sessions() as db:
         conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
         if conv is None:
             raise HTTPException(404, "conversation not found")
@@ -202,39 +201,35 @@ def _teaching_lang(service: Any, learner_id: int, conversation_id: int) -> str |
 
 @router.post("/teach", dependencies=[CSRF])
 async def post_teach(
-    body: TeachIn, request: Request, course: CourseDep, me: CurrentLearner
+    body: TeachIn, request: Request, app: TutorDep, me: CurrentLearner
 ) -> StreamingResponse:
     """Start a teaching conversation on a topic; the tutor's opening streams back as
     server-sent events (the `turn` event carries the new conversation's id)."""
-    if body.topic not in course:
+    if body.topic not in app.course:
         raise HTTPException(404, "no such topic")
-    service = request.app.state.tutor
     lang = body.lang or page_lang(request, me)
-    teacher = service.teacher(course, lambda _p: None)
+    teacher = app.teacher()
     conv = await asyncio.to_thread(teacher.begin, learner_id=me.id, topic=body.topic, lang=lang)
     return SSEResponse(
-        service.stream_teaching(
-            course, learner_id=me.id, conversation_id=conv, text=None, lang=lang
-        )
+        streams.teaching_events(app, learner_id=me.id, conversation_id=conv, text=None, lang=lang)
     )
 
 
 @router.post("/messages/{message_id}/regenerate", dependencies=[CSRF])
-async def regenerate(message_id: IdPath, request: Request, me: CurrentLearner) -> StreamingResponse:
+async def regenerate(message_id: IdPath, app: TutorDep, me: CurrentLearner) -> StreamingResponse:
     """Answer the same question again (the old answer is kept, marked superseded)."""
-    service = request.app.state.tutor
-    if not service.backend.available:
+    if not app.backend.available:
         raise HTTPException(409, "no model configured")
     try:
-        turn = service.chat.restart(learner_id=me.id, assistant_message_id=message_id)
+        turn = app.chat.restart(learner_id=me.id, assistant_message_id=message_id)
     except LookupError:
         raise HTTPException(404, "message not found") from None
-    return SSEResponse(service.stream(turn, me.lang))
+    return SSEResponse(streams.chat_events(app, turn, me.lang))
 
 
 def _offline_stream(text: str, lang: str) -> StreamingResponse:
     from dltutor.course.answer import answer_offline
-    from dltutor.web.tutor_service import sse
+    from dltutor.web.streams import sse
     from dltutor.web.ui import ui
 
     ans = answer_offline(text, lang)

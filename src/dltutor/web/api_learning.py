@@ -214,7 +214,7 @@ def diagnosis_out(
         status="done" if attempt.finished else "in_progress",
         answered=len(attempt.answers),
         max_items=flow.MAX_ITEMS,
-        model_available=request.app.state.tutor.llm_client is not None,
+        model_available=request.app.state.tutor.client is not None,
     )
     if attempt.finished:
         rec = record.load_record(db, me.id)
@@ -268,7 +268,7 @@ async def answer_open_question(
     body: OpenIn, request: Request, course: CourseDep, me: CurrentLearner
 ) -> JudgementOut:
     """The closing open question, judged by the model (409 when no model is configured)."""
-    client = request.app.state.tutor.llm_client
+    client = request.app.state.tutor.client
     if client is None:
         raise HTTPException(409, "no model configured: the open question is skipped")
     lang = page_lang(request, me)
@@ -290,7 +290,7 @@ def store_judgement(
     answer: str,
 ) -> float:
     """Store a judged answer (a short session of its own: judging took the model's time)."""
-    with request.app.state.tutor.chat.sessions() as db, db.begin():
+    with request.app.state.tutor.sessions() as db, db.begin():
         return record.apply_judgement(
             db,
             course,
@@ -445,7 +445,7 @@ async def answer_review_question(
         raise HTTPException(404, "no such topic")
     lang = page_lang(request, me)
     q, rubric = practice.check_question(course, topic_id, lang, body.index)
-    j = await judge(request.app.state.tutor.llm_client, q, rubric, body.answer, lang)
+    j = await judge(request.app.state.tutor.client, q, rubric, body.answer, lang)
     after = await asyncio.to_thread(
         store_judgement, request, course, me.id, topic_id, j, q, body.answer
     )

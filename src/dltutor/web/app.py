@@ -83,9 +83,16 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from dltutor.web.tutor_service import TutorService
+        from dltutor.llm.backend import Backend
+        from dltutor.tutor.app import Tutor
+        from dltutor.web.deps import shipped_course
 
-        app.state.tutor = TutorService(settings, open_model=open_model)
+        course = shipped_course()
+        app.state.tutor = (
+            Tutor.start(settings, fallback=True, course=course)
+            if open_model
+            else Tutor(settings, Backend("none"), course=course)
+        )
         # The course search index: loaded (or, on a fresh install, built: ~3 s of CPU) in a
         # thread now, not by the first question, which would hold up every chat behind it.
         warm = asyncio.create_task(asyncio.to_thread(_warm_search_index))

@@ -17,11 +17,18 @@ from dltutor.course.model import Course
 from dltutor.store import repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Learner
+from dltutor.tutor.app import Tutor
 from dltutor.web.accounts import session_learner
 
 
 class NotSignedIn(Exception):
     """Pages redirect to the sign-in form; the API answers 401."""
+
+
+def get_tutor(request: Request) -> Tutor:
+    """The application (tutor/app.py): its chat, teaching loop, model client and store."""
+    app: Tutor = request.app.state.tutor
+    return app
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -47,6 +54,7 @@ def get_db(request: Request) -> Iterator[Session]:
 # was still answered 200.
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+TutorDep = Annotated[Tutor, Depends(get_tutor)]
 
 
 @lru_cache(maxsize=1)

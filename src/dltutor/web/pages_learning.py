@@ -114,7 +114,7 @@ def diagnosis_page(
         correct=sum(bool(a["correct"]) for a in attempt.answers),
         open_question=flow.OPEN_QUESTION[lang],
         open_answer=flow.open_answer(db, me.id),
-        model_available=request.app.state.tutor.llm_client is not None,
+        model_available=request.app.state.tutor.client is not None,
         has_profile=rec.profile is not None,
     )
 
@@ -148,7 +148,7 @@ async def diagnosis_open(
     me: CurrentLearner,
     answer: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    client = request.app.state.tutor.llm_client
+    client = request.app.state.tutor.client
     if client is not None and answer.strip():
         lang = page_lang(request, me)
         q, rubric = flow.OPEN_QUESTION[lang], flow.OPEN_RUBRIC[lang]

@@ -14,11 +14,9 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dltutor import prompts
-from dltutor.chat import Chat
-from dltutor.course.model import Course
 from dltutor.i18n import detect_lang
 from dltutor.learning.policy import Intent, LoopState, Move, classify, decide
 from dltutor.llm.budget import PromptParts
@@ -28,6 +26,9 @@ from dltutor.store import repo
 from dltutor.tutor import hints, record
 from dltutor.tutor.judge import Judgement, judge
 from dltutor.tutor.texts import say
+
+if TYPE_CHECKING:
+    from dltutor.tutor.app import Tutor
 
 WAITS = {
     "probe_prerequisite",
@@ -59,16 +60,11 @@ class TurnResult:
 
 
 class Teacher:
-    def __init__(
-        self,
-        chat: Chat,
-        course: Course | None = None,
-        on_position: Callable[[int], None] | None = None,
-    ) -> None:
-        self.chat = chat
-        self.course = course or Course.load()
+    def __init__(self, app: Tutor, on_position: Callable[[int], None] | None = None) -> None:
+        self.app = app
+        self.chat, self.course, self.client = app.chat, app.course, app.client
+        self.sessions = app.sessions
         self.on_position = on_position  # told the learner's place while a reply waits for a slot
-        self.client = chat._client
         self.last = TurnResult()
 
     # ---- conversations ----------------------------------------------------------------------
@@ -76,7 +72,7 @@ class Teacher:
         """A new conversation that teaches `topic`; returns its id. Call `turn()` to start."""
         if topic not in self.course:
             raise LookupError(f"unknown topic {topic!r}")
-        with self.chat.sessions() as db, db.begin():
+        with self.sessions() as db, db.begin():
             conv = repo.create_conversation(
                 db,
                 learner_id=learner_id,
@@ -88,14 +84,14 @@ class Teacher:
             return conv.id
 
     def _state(self, learner_id: int, conversation_id: int) -> dict[str, Any]:
-        with self.chat.sessions() as db:
+        with self.sessions() as db:
             conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
             if conv is None or "loop" not in (conv.state or {}):
                 raise LookupError(f"no teaching conversation {conversation_id}")
             return dict(conv.state)
 
     def _save_state(self, learner_id: int, conversation_id: int, state: dict[str, Any]) -> None:
-        with self.chat.sessions() as db, db.begin():
+        with self.sessions() as db, db.begin():
             conv = repo.get_conversation(db, learner_id=learner_id, conversation_id=conversation_id)
             if conv is not None:
                 conv.state = state
@@ -111,13 +107,13 @@ class Teacher:
         if text is not None:  # the answer's language follows the learner's message
             lang = detect_lang(text, lang)
         if loop.exercise:  # hints opened on the exercise page or in the CLI count here too
-            with self.chat.sessions() as db:
+            with self.sessions() as db:
                 loop.hints_given = max(loop.hints_given, hints.seen(db, learner_id, loop.exercise))
         intent: Intent | None = None
         score: float | None = None
         passed: bool | None = None
         if text is not None:
-            with self.chat.sessions() as db, db.begin():
+            with self.sessions() as db, db.begin():
                 conv = repo.get_conversation(
                     db, learner_id=learner_id, conversation_id=conversation_id
                 )
@@ -151,7 +147,7 @@ class Teacher:
                     else:
                         score, asked = j.score, None
         for _ in range(MAX_MOVES_PER_TURN):
-            with self.chat.sessions() as db:
+            with self.sessions() as db:
                 rec = record.load_record(db, learner_id)
             due = record.reviews.due(rec.cards) if loop.step == "next" else []
             move, loop = decide(
@@ -223,7 +219,7 @@ class Teacher:
                 statement=ex.statement.get(lang, ""),
             )
         elif move.kind == "give_hint":  # a rung of the ladder the page and the CLI share
-            with self.chat.sessions() as db, db.begin():
+            with self.sessions() as db, db.begin():
                 text = hints.chat_rung(db, learner_id, self._exercise(p["exercise"]), p, lang)
         elif move.kind == "give_solution":
             text = say("solution", lang, code=self._exercise(p["exercise"]).reference_source())
@@ -390,7 +386,7 @@ class Teacher:
         """What the course says to the learner's latest question."""
         from dltutor.course.answer import answer_offline
 
-        with self.chat.sessions() as db:
+        with self.sessions() as db:
             msgs = repo.list_messages(db, learner_id=learner_id, conversation_id=conv)
         question = next((m.content for m in reversed(msgs) if m.role == "user"), "")
         return answer_offline(question, lang).text
@@ -417,7 +413,7 @@ class Teacher:
         # a model that cannot read the language would only invent a score: judge by the rubric
         model = self.client if answer and self.chat.speaks(lang) else None
         j = await judge(model, asked["question"], asked["rubric"], answer, lang)
-        with self.chat.sessions() as db, db.begin():
+        with self.sessions() as db, db.begin():
             record.apply_judgement(
                 db,
                 self.course,
@@ -436,7 +432,7 @@ class Teacher:
         from dltutor.grader import grade
 
         res = await asyncio.to_thread(grade, exercise, code, lang=lang)
-        with self.chat.sessions() as db, db.begin():
+        with self.sessions() as db, db.begin():
             record.apply_grade(db, self.course, learner_id, res, code)
         result.grade = res
         return bool(res.passed)
