@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dltutor.course import Course
-from dltutor.course.search import SearchIndex
-from dltutor.course.search_dense import load_known, save_known
+from dltutor.course.search import SHIPPED_VECTORS, SearchIndex
+from dltutor.course.search_dense import load_known
 
 
 @pytest.fixture(scope="session")
@@ -18,17 +18,11 @@ def course() -> Course:
 
 
 @pytest.fixture(scope="session")
-def index(course: Course, request: pytest.FixtureRequest) -> SearchIndex:
-    """The shipped course's index, built by this code (never loaded from a cache).
-
-    Embedding the course's dense units costs a couple of CPU-minutes. A unit's vector depends
-    only on the model and the text (its key hashes both), so vectors are kept between runs in
-    pytest's cache folder inside the clone, and only new or edited texts are embedded again.
-    """
-    store = request.config.cache.mkdir("dltutor-dense-units")
-    index = SearchIndex.build(course, known=load_known([store]))
-    save_known(store, index.dense_vectors())
-    return index
+def index(course: Course) -> SearchIndex:
+    """The shipped course's index, built by this code (never loaded from a cache), from the
+    vectors shipped with the course (`dltutor course embed`; course check says when they are
+    stale): embedding all of the course's search texts would cost a couple of CPU-minutes."""
+    return SearchIndex.build(course, known=load_known([course.root / SHIPPED_VECTORS]))
 
 
 LESSONS = {

@@ -96,7 +96,7 @@ def test_diagnose_shows_options_in_the_learners_order(course: Course) -> None:
     from dltutor.learning.shuffle import option_order
     from dltutor.store import repo
     from dltutor.store.db import session_scope
-    from dltutor.web.practice import item_view
+    from dltutor.tutor.practice import item_view
 
     with session_scope(get_settings().db_url()) as db:
         me = repo.get_or_create_local_learner(db).id

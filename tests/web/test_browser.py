@@ -48,8 +48,8 @@ pytestmark = [
 def right_answer(item_id: str) -> tuple[str, str] | None:
     """What a learner who knows stages 0 and 1 (maths, Python, ML basics) answers: the right
     option's id ("option", id) or the answer text ("text", words) there, "I don't know" beyond."""
+    from dltutor.tutor.practice import find_item
     from dltutor.web.deps import shipped_course
-    from dltutor.web.practice import find_item
 
     course = shipped_course()
     topic = item_id.split("/")[0]

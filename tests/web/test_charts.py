@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
+from dltutor.tutor.progress import activity_by_day, mastery_by_stage
 from dltutor.web.charts import activity_chart, bar_chart
 from dltutor.web.deps import shipped_course
-from dltutor.web.progress import activity_by_day, mastery_by_stage
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -27,7 +27,7 @@ BODIES = {
     "/api/diagnosis/answer": {"item_id": "a.b/c", "response": 0},
     "/api/diagnosis/open": {"answer": "x"},
     "/api/plan/checkpoints": {"key": "dl.activation_functions#0", "done": True},
-    "/api/quiz/answer": {"item_id": "dl.activation_functions/q1", "response": 0},
+    "/api/quiz/answer": {"item_id": "dl.activation_functions/q1", "response": "a"},
     "/api/reviews/{topic_id}/answer": {"answer": "x"},
     "/api/exercises/{exercise_id}/submissions": {"code": "x = 1"},
     "/api/code/run": {"message_id": 1, "index": 0},

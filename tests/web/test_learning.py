@@ -4,11 +4,12 @@ pages, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 
+from dltutor.tutor.practice import find_item
 from dltutor.web.deps import shipped_course
-from dltutor.web.practice import find_item
 from tests.web.conftest import as_user, form_token, signup, unique
 
 
@@ -105,8 +106,8 @@ def test_diagnosis_plan_checkpoints_and_markdown(web: TestClient) -> None:
 
 def right_answer(item: dict[str, object]) -> str:
     """The right response to an item as the API shows it, from the course data."""
+    from dltutor.tutor.practice import find_item
     from dltutor.web.deps import shipped_course
-    from dltutor.web.practice import find_item
 
     q = find_item(shipped_course(), str(item["id"]))
     return q.key if q.key is not None else q.answer_text("en")
@@ -216,6 +217,11 @@ def make_due(url: str, learner_id: int, topics: list[str]) -> None:
         record.save_record(db, rec, set(topics))
 
 
+def _first_option(item: dict[str, Any]) -> str | int:
+    """An answer to a quiz item: its first option's id (or, for a short answer, a word)."""
+    return item["options"][0]["id"] if item.get("options") else "0"
+
+
 def test_due_reviews_take_turns_between_quiz_items_and_check_questions(web: TestClient) -> None:
     from dltutor.store import repo
     from dltutor.store.db import session_scope
@@ -237,7 +243,9 @@ def test_due_reviews_take_turns_between_quiz_items_and_check_questions(web: Test
             seen_kinds.add("item")
             assert 'class="quiz-item"' in page and turn < n_items
             r = web.post(
-                "/api/quiz/answer", json={"item_id": card["item"]["id"], "response": 0}, headers=h
+                "/api/quiz/answer",
+                json={"item_id": card["item"]["id"], "response": _first_option(card["item"])},
+                headers=h,
             )
         else:
             seen_kinds.add("check")
@@ -259,7 +267,9 @@ def test_due_reviews_take_turns_between_quiz_items_and_check_questions(web: Test
 def test_dashboard_charts_mastery_and_activity(web: TestClient) -> None:
     h = as_user(web, signup(web, unique("dash")))
     web.post(
-        "/api/quiz/answer", json={"item_id": "dl.activation_functions/q1", "response": 0}, headers=h
+        "/api/quiz/answer",
+        json={"item_id": "dl.activation_functions/q1", "response": "a"},
+        headers=h,
     )
     data = web.get("/api/progress").json()
     assert len(data["stages"]) == 8 and len(data["activity"]) == 28

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dltutor.config import Settings
-from dltutor.web import accounts
+from dltutor.tutor import accounts
 from dltutor.web.app import create_app
 from dltutor.web.throttle import storage_uri
 from tests.web.conftest import PASSWORD, app_settings, form_token, signup, unique

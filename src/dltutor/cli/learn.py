@@ -76,30 +76,28 @@ def mastery_report(
     lang: str = "zh",
     cards: Mapping[str, Card] | None = None,
     now: datetime | None = None,
-    mastered_at: float = 0.8,
 ) -> Group:
-    """Mastery by stage (topics, mastered, mean P, reviews due), then the due topics, if any."""
-    from dltutor.learning.planner import STAGE_NAMES
+    """Mastery by stage (topics, mastered, mean P, reviews due), then the due topics, if any:
+    the same figures as the web's dashboard (tutor.progress.mastery_by_stage)."""
+    from dltutor.learning.knowledge import Mastery
     from dltutor.learning.reviews import due
+    from dltutor.tutor.progress import mastery_by_stage
 
     due_topics = due(cards, now) if cards is not None else []
     table = Table(title=_t("by_stage", lang))
     columns = ("stage", "topics", "mastered", "mean") + (("due",) if cards is not None else ())
     for col in columns:
         table.add_column(_t(col, lang), justify="left" if col == "stage" else "right")
-    for stage in sorted({t.stage for t in course}):
-        ids = [t.id for t in course if t.stage == stage]
-        ps = [mastery.get(t, 0.0) for t in ids]
-        n_mastered = sum(p >= mastered_at for p in ps)
-        bar = "█" * round(10 * sum(ps) / len(ps))
+    p = mastery if isinstance(mastery, Mastery) else Mastery(dict(mastery))
+    for s in mastery_by_stage(course, p, lang):
         row = [
-            f"{stage} {STAGE_NAMES.get(stage, {}).get(lang, '')}",
-            str(len(ids)),
-            str(n_mastered),
-            f"{sum(ps) / len(ps):.0%} {bar}",
+            f"{s.stage} {s.name}",
+            str(s.topics),
+            str(s.mastered),
+            f"{s.mean:.0%} {'█' * round(10 * s.mean)}",
         ]
         if cards is not None:
-            row.append(str(sum(t in due_topics for t in ids)))
+            row.append(str(sum(course[t].stage == s.stage for t in due_topics)))
         table.add_row(*row)
     parts: list[Any] = [table]
     if due_topics and cards:
@@ -202,7 +200,7 @@ def diagnose(
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    con.print(mastery_report(course, result, lang, mastered_at=0.5))
+    con.print(mastery_report(course, result, lang))
     if out is not None:
         con.print(_t("saved", lang, path=out))
         con.print(_t("next", lang, path=out))

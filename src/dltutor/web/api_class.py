@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from dltutor.course.model import Course
 from dltutor.store.models import Learner
-from dltutor.web import progress
-from dltutor.web.accounts import class_members
+from dltutor.tutor import progress
+from dltutor.tutor.accounts import class_members
 from dltutor.web.api_learning import ProgressOut
 from dltutor.web.deps import CourseDep, CurrentTeacher, IdPath, SessionDep, page_lang
 

@@ -19,10 +19,8 @@ from dltutor.course.model import Course
 from dltutor.learning.planner import Plan
 from dltutor.learning.profile import Profile
 from dltutor.store.models import Learner
-from dltutor.tutor import record
+from dltutor.tutor import diagnosis, plans, practice, progress, record
 from dltutor.tutor.judge import Judgement, judge
-from dltutor.web import diagnosis_flow as flow
-from dltutor.web import plan_view, practice, progress
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, SessionDep, TopicPath, page_lang
 
 router = APIRouter(prefix="/api", tags=["learning"])
@@ -38,6 +36,9 @@ Response = Annotated[
 ]
 
 
+DONT_KNOW = "dontknow"  # the diagnosis's "I don't know" button: an answer, and a wrong one
+
+
 def check_choice(course: Course, item_id: str, response: str | int) -> None:
     """422 when a multiple-choice answer names none of the item's options (−1, 10**30, "z"
     used to be graded as a wrong answer, and counted as evidence)."""
@@ -48,7 +49,8 @@ def check_choice(course: Course, item_id: str, response: str | int) -> None:
     if item.key is None:
         return  # a short answer: any text is an answer
     ids = item.option_ids
-    if str(response).strip().lower() not in ids:
+    given = str(response).strip().lower()
+    if given not in ids and given != DONT_KNOW:
         raise HTTPException(422, f"no such option: answer with one of {', '.join(ids)}")
 
 
@@ -205,15 +207,15 @@ def write_profile(body: ProfileIn, request: Request, db: SessionDep, me: Current
 
 
 def diagnosis_out(
-    request: Request, db: Session, course: Course, me: Learner, attempt: flow.Attempt | None
+    request: Request, db: Session, course: Course, me: Learner, attempt: diagnosis.Attempt | None
 ) -> DiagnosisOut:
     lang = page_lang(request, me)
     if attempt is None:
-        return DiagnosisOut(status="not_started", answered=0, max_items=flow.MAX_ITEMS)
+        return DiagnosisOut(status="not_started", answered=0, max_items=diagnosis.MAX_ITEMS)
     out = DiagnosisOut(
         status="done" if attempt.finished else "in_progress",
         answered=len(attempt.answers),
-        max_items=flow.MAX_ITEMS,
+        max_items=diagnosis.MAX_ITEMS,
         model_available=request.app.state.tutor.client is not None,
     )
     if attempt.finished:
@@ -221,7 +223,7 @@ def diagnosis_out(
         out.stages = [
             StageOut(**vars(s)) for s in progress.mastery_by_stage(course, rec.mastery, lang)
         ]
-        out.open_question = flow.OPEN_QUESTION[lang]
+        out.open_question = diagnosis.OPEN_QUESTION[lang]
     elif attempt.next_item is not None:
         out.item = ItemOut(**practice.item_view(course, attempt.next_item, attempt.lang, me.id))
     return out
@@ -232,9 +234,9 @@ def read_diagnosis(
     request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
 ) -> DiagnosisOut:
     """The learner's latest diagnosis: the item to answer now, or the result."""
-    attempt = flow.current(db, course, me.id)
+    attempt = diagnosis.current(db, course, me.id)
     if attempt and not attempt.finished and attempt.next_item is None:
-        flow.finish(db, me.id, attempt)
+        diagnosis.finish(db, me.id, attempt)
     return diagnosis_out(request, db, course, me, attempt)
 
 
@@ -244,8 +246,8 @@ def start_diagnosis(
 ) -> DiagnosisOut:
     """Begin a new diagnosis (an earlier one is kept in the log)."""
     profile = record.load_record(db, me.id).profile
-    flow.start(db, me.id, page_lang(request, me), profile.level if profile else None)
-    return diagnosis_out(request, db, course, me, flow.current(db, course, me.id))
+    diagnosis.start(db, me.id, page_lang(request, me), profile.level if profile else None)
+    return diagnosis_out(request, db, course, me, diagnosis.current(db, course, me.id))
 
 
 @router.post("/diagnosis/answer", response_model=DiagnosisOut, dependencies=[CSRF])
@@ -255,8 +257,8 @@ def answer_diagnosis(
     """Answer the current item (409 if it is not the item being asked)."""
     check_choice(course, body.item_id, body.response)
     try:
-        attempt = flow.answer(db, course, me.id, body.item_id, body.response)
-    except flow.DiagnosisError as e:
+        attempt = diagnosis.answer(db, course, me.id, body.item_id, body.response)
+    except diagnosis.DiagnosisError as e:
         raise HTTPException(409, str(e)) from None
     out = diagnosis_out(request, db, course, me, attempt)
     out.last_correct = bool(attempt.answers[-1]["correct"])
@@ -272,10 +274,10 @@ async def answer_open_question(
     if client is None:
         raise HTTPException(409, "no model configured: the open question is skipped")
     lang = page_lang(request, me)
-    q, rubric = flow.OPEN_QUESTION[lang], flow.OPEN_RUBRIC[lang]
+    q, rubric = diagnosis.OPEN_QUESTION[lang], diagnosis.OPEN_RUBRIC[lang]
     j = await judge(client, q, rubric, body.answer, lang)
     after = await asyncio.to_thread(
-        store_judgement, request, course, me.id, flow.OPEN_TOPIC, j, q, body.answer
+        store_judgement, request, course, me.id, diagnosis.OPEN_TOPIC, j, q, body.answer
     )
     return JudgementOut(score=j.score, feedback=j.feedback, method=j.method, mastery=after)
 
@@ -320,20 +322,20 @@ def _exercise_titles() -> dict[str, dict[str, str]]:
 
 def plan_and_weeks(
     request: Request, db: Session, course: Course, me: Learner
-) -> tuple[Plan, list[plan_view.WeekView]]:
+) -> tuple[Plan, list[plans.WeekView]]:
     plan = record.plan_for(db, course, me.id)
     if plan is None:
         raise HTTPException(404, "no plan yet: fill in your profile first")
     lang = page_lang(request, me)
     titles = {e: t.get(lang, e) for e, t in _exercise_titles().items()}
-    return plan, plan_view.weeks(plan, course, lang, plan_view.ticks(db, me.id), titles)
+    return plan, plans.weeks(plan, course, lang, plans.ticks(db, me.id), titles)
 
 
 @router.get("/plan", response_model=PlanOut)
 def read_plan(request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner) -> PlanOut:
     """The study plan from the profile and current mastery, with the learner's ticks."""
     plan, views = plan_and_weeks(request, db, course, me)
-    ticked, total = plan_view.progress(views)
+    ticked, total = plans.progress(views)
     return PlanOut(
         weeks=[
             WeekOut(
@@ -363,7 +365,7 @@ def plan_markdown(
     """The plan as Markdown (ticked checkpoints as `- [x]`), to download."""
     plan, views = plan_and_weeks(request, db, course, me)
     return PlainTextResponse(
-        plan_view.markdown(plan, views, page_lang(request, me)),
+        plans.markdown(plan, views, page_lang(request, me)),
         media_type="text/markdown; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="study-plan.md"'},
     )
@@ -375,14 +377,14 @@ def tick_checkpoint(
 ) -> TicksOut:
     """Tick (or untick) one of the plan's checkpoints."""
     try:
-        plan_view.set_tick(db, course, me.id, body.key, body.done)
+        plans.set_tick(db, course, me.id, body.key, body.done)
     except KeyError:
         raise HTTPException(404, "no such checkpoint") from None
     try:
         _plan_obj, views = plan_and_weeks(request, db, course, me)
     except HTTPException:
         return TicksOut(ticked=0, total=0)
-    ticked, total = plan_view.progress(views)
+    ticked, total = plans.progress(views)
     return TicksOut(ticked=ticked, total=total)
 
 

@@ -17,8 +17,8 @@ from dltutor.course.model import Course
 from dltutor.store import repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Learner
+from dltutor.tutor.accounts import session_learner
 from dltutor.tutor.app import Tutor
-from dltutor.web.accounts import session_learner
 
 
 class NotSignedIn(Exception):

@@ -11,9 +11,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dltutor.course.render import pygments_css, render_markdown
-from dltutor.tutor import record
-from dltutor.web import practice
-from dltutor.web.accounts import AccountError, end_all_sessions, end_session, start_session
+from dltutor.tutor import practice, record
+from dltutor.tutor.accounts import AccountError, end_all_sessions, end_session, start_session
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, PageName, SessionDep, page_lang
 from dltutor.web.throttle import Throttled, address, throttled_sign_in, throttled_sign_up
 from dltutor.web.views import render

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from dltutor.web import charts, progress
-from dltutor.web.accounts import class_members
+from dltutor.tutor import progress
+from dltutor.tutor.accounts import class_members
+from dltutor.web import charts
 from dltutor.web.api_class import class_member
 from dltutor.web.deps import CourseDep, CurrentTeacher, IdPath, SessionDep, page_lang
 from dltutor.web.pages_learning import dashboard

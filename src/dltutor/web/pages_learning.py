@@ -14,10 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from dltutor.course.model import Course
-from dltutor.tutor import record
+from dltutor.tutor import diagnosis, plans, practice, progress, record
 from dltutor.tutor.judge import judge
-from dltutor.web import charts, plan_view, practice, progress
-from dltutor.web import diagnosis_flow as flow
+from dltutor.web import charts
 from dltutor.web.api_learning import ProfileIn, plan_and_weeks, store_judgement
 from dltutor.web.deps import CSRF, CourseDep, CurrentLearner, SessionDep, page_lang
 from dltutor.web.ui import ui
@@ -83,9 +82,9 @@ def diagnosis_page(
     request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
 ) -> HTMLResponse:
     lang = page_lang(request, me)
-    attempt = flow.current(db, course, me.id)
+    attempt = diagnosis.current(db, course, me.id)
     if attempt and not attempt.finished and attempt.next_item is None:
-        flow.finish(db, me.id, attempt)
+        diagnosis.finish(db, me.id, attempt)
     if attempt is None:
         return render(request, "diagnosis.html", me, state="intro")
     if not attempt.finished:
@@ -98,7 +97,7 @@ def diagnosis_page(
             state="item",
             item=item,
             number=len(attempt.answers) + 1,
-            max_items=flow.MAX_ITEMS,
+            max_items=diagnosis.MAX_ITEMS,
         )
     rec = record.load_record(db, me.id)
     stages = progress.mastery_by_stage(course, rec.mastery, lang)
@@ -112,8 +111,8 @@ def diagnosis_page(
         stages=stages,
         answered=len(attempt.answers),
         correct=sum(bool(a["correct"]) for a in attempt.answers),
-        open_question=flow.OPEN_QUESTION[lang],
-        open_answer=flow.open_answer(db, me.id),
+        open_question=diagnosis.OPEN_QUESTION[lang],
+        open_answer=diagnosis.open_answer(db, me.id),
         model_available=request.app.state.tutor.client is not None,
         has_profile=rec.profile is not None,
     )
@@ -122,7 +121,7 @@ def diagnosis_page(
 @router.post("/diagnosis/start", dependencies=[CSRF])
 def diagnosis_start(request: Request, db: SessionDep, me: CurrentLearner) -> Response:
     profile = record.load_record(db, me.id).profile
-    flow.start(db, me.id, page_lang(request, me), profile.level if profile else None)
+    diagnosis.start(db, me.id, page_lang(request, me), profile.level if profile else None)
     return RedirectResponse("/diagnosis", status_code=303)
 
 
@@ -135,8 +134,8 @@ def diagnosis_answer(
     response: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
-        flow.answer(db, course, me.id, item_id, response)
-    except flow.DiagnosisError:
+        diagnosis.answer(db, course, me.id, item_id, response)
+    except diagnosis.DiagnosisError:
         pass  # a stale form (reloaded, answered twice): show the current item again
     return RedirectResponse("/diagnosis", status_code=303)
 
@@ -151,12 +150,12 @@ async def diagnosis_open(
     client = request.app.state.tutor.client
     if client is not None and answer.strip():
         lang = page_lang(request, me)
-        q, rubric = flow.OPEN_QUESTION[lang], flow.OPEN_RUBRIC[lang]
+        q, rubric = diagnosis.OPEN_QUESTION[lang], diagnosis.OPEN_RUBRIC[lang]
         j = await judge(client, q, rubric, answer, lang)
         from starlette.concurrency import run_in_threadpool
 
         await run_in_threadpool(
-            store_judgement, request, course, me.id, flow.OPEN_TOPIC, j, q, answer
+            store_judgement, request, course, me.id, diagnosis.OPEN_TOPIC, j, q, answer
         )
     return RedirectResponse("/diagnosis#open", status_code=303)
 
@@ -169,7 +168,7 @@ def plan_page(request: Request, db: SessionDep, course: CourseDep, me: CurrentLe
     if record.load_record(db, me.id).profile is None:
         return RedirectResponse("/onboarding", status_code=303)
     plan, views = plan_and_weeks(request, db, course, me)
-    ticked, total = plan_view.progress(views)
+    ticked, total = plans.progress(views)
     return render(
         request,
         "plan.html",

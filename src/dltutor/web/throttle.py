@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from dltutor.config import Settings
 from dltutor.store.models import Learner
-from dltutor.web.accounts import AccountError, sign_in, sign_up
+from dltutor.tutor.accounts import AccountError, sign_in, sign_up
 
 
 class Throttled(Exception):
