@@ -5,16 +5,23 @@ import json
 import pytest
 
 from dltutor.course.model import Course
-from dltutor.learning.knowledge import Mastery
+from dltutor.learning.knowledge import Evidence, Mastery
 from dltutor.learning.policy import (
     Intent,
     LoopState,
     Step,
     classify,
     decide,
+    evidence,
     next_topic,
-    record_outcome,
 )
+
+
+def take(course: Course, m: Mastery, ev: Evidence | None) -> None:
+    """Apply what an answer showed, if anything (as tutor.record does with the stored record)."""
+    if ev is not None:
+        m.take(course, ev)
+
 
 TOPIC, PREREQ = "dl.activation_functions", "dl.forward_propagation"  # requires: [PREREQ]
 EX = ["ex.sigmoid", "ex.relu"]
@@ -60,7 +67,7 @@ def test_a_missing_prerequisite_is_recapped_then_taught_then_the_loop_comes_back
     m = Mastery({PREREQ: 0.5, TOPIC: 0.1, **dict.fromkeys(course.ancestors(PREREQ), 0.95)})
     move, state = decide(course, m, LoopState(TOPIC))
     assert move.payload["prerequisite"] == PREREQ
-    record_outcome(course, m, state, intent=Intent.DONT_KNOW)  # "I don't know" scores 0
+    take(course, m, evidence(state, intent=Intent.DONT_KNOW))  # "I don't know" scores 0
     assert m[PREREQ] < 0.4
     # first a short recap of its key idea with one check, not a whole lesson
     move, state = decide(course, m, state, intent=Intent.DONT_KNOW)
@@ -71,7 +78,7 @@ def test_a_missing_prerequisite_is_recapped_then_taught_then_the_loop_comes_back
     )
     assert (state.awaiting, state.awaiting_topic) == ("recap", PREREQ)
     # the recap's check fails too: now it is taught, and the loop will come back
-    record_outcome(course, m, state, intent=Intent.DONT_KNOW)
+    take(course, m, evidence(state, intent=Intent.DONT_KNOW))
     move, state = decide(course, m, state, intent=Intent.DONT_KNOW)
     assert (move.kind, move.topic, move.payload["detour_from"]) == ("explain", PREREQ, TOPIC)
     assert state.return_to == [TOPIC]
@@ -85,10 +92,10 @@ def test_a_missing_prerequisite_is_recapped_then_taught_then_the_loop_comes_back
 def test_a_recap_answered_well_goes_straight_on_with_the_topic(course: Course) -> None:
     m = Mastery({PREREQ: 0.5, TOPIC: 0.1, **dict.fromkeys(course.ancestors(PREREQ), 0.95)})
     move, state = decide(course, m, LoopState(TOPIC))
-    record_outcome(course, m, state, score=0.0)
+    take(course, m, evidence(state, score=0.0))
     move, state = decide(course, m, state, score=0.0)
     assert move.kind == "recap_prerequisite"
-    record_outcome(course, m, state, score=1.0)
+    take(course, m, evidence(state, score=1.0))
     move, state = decide(course, m, state, score=1.0)
     assert (move.kind, move.topic, state.return_to) == ("explain", TOPIC, [])
 
@@ -104,7 +111,7 @@ def test_three_dont_knows_never_cascade_down_the_prerequisites(course: Course) -
         move, state = decide(course, m, state, intent=intent)
         kinds.append(move.kind)
         topics.append(move.payload.get("prerequisite", move.topic))
-        record_outcome(course, m, state, intent=Intent.DONT_KNOW)
+        take(course, m, evidence(state, intent=Intent.DONT_KNOW))
         intent = Intent.DONT_KNOW
         if move.kind == "explain":
             break

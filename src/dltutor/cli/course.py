@@ -112,7 +112,7 @@ def lesson(
     lang = cli_lang(lang)
     topic_id = _resolve_topic(course, topic, lang)
     t = course[topic_id]
-    lesson_ = t.lessons.get(lang) or next(iter(t.lessons.values()), None)
+    lesson_ = t.lesson(lang)
     if lesson_ is None:
         typer.echo(f"{topic_id}: no lesson yet / 这一课还没有写好", err=True)
         raise typer.Exit(1)

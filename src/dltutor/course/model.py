@@ -198,6 +198,12 @@ def _matches(term: str, given: str) -> bool:
     return term in given
 
 
+OWN_WORDS = {  # the check question of a topic with neither check questions nor a quiz
+    "zh": "用你自己的话说说：{title} 是什么？",
+    "en": "In your own words: what is {title}?",
+}
+
+
 @dataclass
 class Topic:
     id: str
@@ -214,6 +220,26 @@ class Topic:
     def lesson(self, lang: str) -> Lesson | None:
         """The lesson in `lang`, else in the other language, else None (not written yet)."""
         return self.lessons.get(lang) or next(iter(self.lessons.values()), None)
+
+    def check_questions(self, lang: str) -> list[CheckQuestion]:
+        """The lesson's check questions (in `lang` where that lesson exists)."""
+        lesson = self.lesson(lang)
+        return list(lesson.check_questions) if lesson else []
+
+    def check_question(self, lang: str, index: int = 0) -> tuple[str, str]:
+        """(question, what a good answer contains) to ask about this topic: the lesson's check
+        question `index` (cycling), else a quiz question with its explanation, else "in your own
+        words". The one place the teaching loop, the lesson page and reviews choose one."""
+        questions = self.check_questions(lang)
+        if questions:
+            q = questions[index % len(questions)]
+            return q.question, q.rubric
+        if self.quiz:
+            item = self.quiz[index % len(self.quiz)]
+            data = item.text.get(lang) or next(iter(item.text.values()))
+            return str(data["question"]), str(data.get("explanation", ""))
+        title = self.title.get(lang) or self.title.get("en") or self.id
+        return OWN_WORDS.get(lang, OWN_WORDS["en"]).format(title=title), title
 
 
 class Course:

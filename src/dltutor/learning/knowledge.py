@@ -42,6 +42,7 @@ class BKTParams:
 QUIZ = BKTParams()
 EXERCISE = BKTParams(guess=0.05, slip=0.15)
 JUDGED = BKTParams(guess=0.1, slip=0.1)
+KINDS = {"quiz": QUIZ, "exercise": EXERCISE, "judged": JUDGED}
 
 
 def bkt_update(p_mastered: float, evidence: float, params: BKTParams) -> float:
@@ -53,6 +54,29 @@ def bkt_update(p_mastered: float, evidence: float, params: BKTParams) -> float:
     num = p_mastered * like_mastered
     posterior = num / (num + (1 - p_mastered) * like_not)
     return posterior + (1 - posterior) * params.learn
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one answer shows about one topic: a quiz answer (1 or 0), an exercise grade (1 or
+    0), or a judged answer in words (a score in [0, 1]). The teaching policy says which topic an
+    answer is evidence for; tutor.record applies it to the stored record."""
+
+    topic: str
+    kind: str  # "quiz" | "exercise" | "judged"
+    score: float
+
+    @classmethod
+    def quiz(cls, topic: str, correct: bool) -> Evidence:
+        return cls(topic, "quiz", 1.0 if correct else 0.0)
+
+    @classmethod
+    def exercise(cls, topic: str, passed: bool) -> Evidence:
+        return cls(topic, "exercise", 1.0 if passed else 0.0)
+
+    @classmethod
+    def judged(cls, topic: str, score: float) -> Evidence:
+        return cls(topic, "judged", float(score))
 
 
 @dataclass
@@ -82,15 +106,19 @@ class Mastery:
                 self.p[d] = new
         return new
 
+    def take(self, course: Course, evidence: Evidence) -> float:
+        """Update with one piece of evidence (its kind says how noisy it is); new P(topic)."""
+        return self.observe(course, evidence.topic, evidence.score, KINDS[evidence.kind])
+
     def quiz(self, course: Course, topic: str, correct: bool) -> float:
-        return self.observe(course, topic, 1.0 if correct else 0.0, QUIZ)
+        return self.take(course, Evidence.quiz(topic, correct))
 
     def exercise(self, course: Course, topic: str, passed: bool) -> float:
-        return self.observe(course, topic, 1.0 if passed else 0.0, EXERCISE)
+        return self.take(course, Evidence.exercise(topic, passed))
 
     def judged(self, course: Course, topic: str, score: float) -> float:
         """A check-question answer judged (by the LLM, against the rubric) at `score` in [0, 1]."""
-        return self.observe(course, topic, score, JUDGED)
+        return self.take(course, Evidence.judged(topic, score))
 
     # --- storage --------------------------------------------------------------------------------
 

@@ -112,7 +112,7 @@ def check_questions(course: Course, week: Week, lang: str) -> list[dict[str, str
         if not part.last:
             continue
         t = course[part.topic]
-        lesson = t.lessons.get(lang) or next(iter(t.lessons.values()), None)
+        lesson = t.lesson(lang)
         for q in lesson.check_questions if lesson else []:
             out.append({"topic": part.topic, "question": q.question})
     return out

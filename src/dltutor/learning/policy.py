@@ -6,7 +6,8 @@ One topic is taught in a loop:
 
 `decide(course, mastery, state, ...)` returns the next `Move` and the new `LoopState`. The LLM
 phrases the move (an explanation, a hint at the given level, an answer to a question) and judges
-free text; the caller records outcomes with `record_outcome` (mastery) and the review scheduler
+free text; `evidence` says what an answer showed, which the caller records (tutor.record) with the
+review scheduler
 before calling `decide` again. Rules:
 
 - Before building on a prerequisite whose mastery is low or uncertain (P < 0.7) the tutor probes
@@ -34,7 +35,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from dltutor.course.model import Course
-from dltutor.learning.knowledge import Mastery
+from dltutor.learning.knowledge import Evidence, Mastery
 from dltutor.learning.planner import exercises_by_topic
 
 SURE = 0.7  # a prerequisite at or above this is built on without probing
@@ -157,26 +158,29 @@ def classify(message: str) -> Intent:
 # --- recording what the learner's answer showed ----------------------------------------------------
 
 
-def record_outcome(
-    course: Course,
-    mastery: Mastery,
+def evidence(
     state: LoopState,
     *,
     score: float | None = None,
     passed: bool | None = None,
     intent: Intent | None = None,
-) -> None:
-    """Update mastery from the answer to what the state awaits ("I don't know" scores 0)."""
-    if intent == Intent.DONT_KNOW and score is None and state.awaiting in ("probe", "check"):
-        score = 0.0
-    if intent == Intent.DONT_KNOW and score is None and state.awaiting == "recap":
+) -> Evidence | None:
+    """What the learner's answer to what the state awaits shows, and about which topic ("I don't
+    know" to a question scores 0); None when it shows nothing. Apply it with `Mastery.take` (or,
+    stored, `tutor.record.apply_evidence`)."""
+    if (
+        intent == Intent.DONT_KNOW
+        and score is None
+        and state.awaiting in ("probe", "recap", "check")
+    ):
         score = 0.0
     if state.awaiting in ("probe", "recap") and score is not None and state.awaiting_topic:
-        mastery.judged(course, state.awaiting_topic, score)
-    elif state.awaiting == "check" and score is not None:
-        mastery.judged(course, state.topic, score)
-    elif state.awaiting == "exercise" and passed is not None:
-        mastery.exercise(course, state.topic, passed)
+        return Evidence.judged(state.awaiting_topic, score)
+    if state.awaiting == "check" and score is not None:
+        return Evidence.judged(state.topic, score)
+    if state.awaiting == "exercise" and passed is not None:
+        return Evidence.exercise(state.topic, passed)
+    return None
 
 
 # --- deciding ----------------------------------------------------------------------------------------
@@ -418,9 +422,7 @@ def _reader(
 
 
 def _check_questions(course: Course, topic: str, lang: str) -> list[str]:
-    lessons = course[topic].lessons
-    lesson = lessons.get(lang) or next(iter(lessons.values()), None)
-    return [q.question for q in lesson.check_questions] if lesson else []
+    return [q.question for q in course[topic].check_questions(lang)]
 
 
 def _exercises(topic: str) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dltutor.course.model import CheckQuestion, Course, QuizItem
+from dltutor.course.model import Course, QuizItem
 from dltutor.learning.shuffle import option_order
 from dltutor.store import repo
 from dltutor.tutor import record
@@ -122,7 +122,7 @@ def review_cards(db: Session, course: Course, learner_id: int, lang: str) -> lis
         title = course.title(topic, lang)
         turn = answered.get(topic, 0)
         items = course[topic].quiz
-        n_checks = len(_check_questions(course, topic, lang)) or 1
+        n_checks = len(course[topic].check_questions(lang)) or 1
         pick = turn % (len(items) + n_checks)
         if pick < len(items):
             cards.append(
@@ -130,24 +130,6 @@ def review_cards(db: Session, course: Course, learner_id: int, lang: str) -> lis
             )
         else:
             index = pick - len(items)
-            question = check_question(course, topic, lang, index)[0]
+            question = course[topic].check_question(lang, index)[0]
             cards.append(ReviewCard(topic, title, None, question, index))
     return cards
-
-
-def _check_questions(course: Course, topic: str, lang: str) -> list[CheckQuestion]:
-    t = course[topic]
-    lesson = t.lessons.get(lang) or next(iter(t.lessons.values()), None)
-    return list(lesson.check_questions) if lesson else []
-
-
-def check_question(course: Course, topic: str, lang: str, index: int = 0) -> tuple[str, str]:
-    """(question, rubric): one of the lesson's check questions, else "explain it in your words"."""
-    questions = _check_questions(course, topic, lang)
-    if questions:
-        q = questions[index % len(questions)]
-        return q.question, q.rubric
-    title = course.title(topic, lang)
-    if lang == "zh":
-        return f"用你自己的话说说：{title} 是什么？", title
-    return f"In your own words: what is {title}?", title

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from fsrs import Card
+from fsrs import Card, Rating
 from sqlalchemy.orm import Session
 
 from dltutor.course.model import Course, QuizItem
 from dltutor.learning import reviews
-from dltutor.learning.knowledge import Mastery
+from dltutor.learning.knowledge import Evidence, Mastery
 from dltutor.learning.planner import Plan, make_plan
 from dltutor.learning.profile import Profile
 from dltutor.store import repo
@@ -87,6 +87,34 @@ def apply_diagnostic(
     return rec
 
 
+def apply_evidence(
+    db: Session,
+    course: Course,
+    learner_id: int,
+    evidence: Evidence,
+    rating: Rating,
+    event: dict[str, Any],
+    now: datetime | None = None,
+) -> tuple[float, float]:
+    """The one way an answer moves the record: mastery takes the evidence, the topic's review
+    card the rating, both are saved, and the event is logged with mastery before and after.
+    Returns (before, after)."""
+    rec = load_record(db, learner_id)
+    before = rec.p(evidence.topic)
+    after = rec.mastery.take(course, evidence)
+    reviews.review(rec.cards, evidence.topic, rating, now)
+    save_record(db, rec, {evidence.topic})
+    repo.log_event(
+        db,
+        learner_id=learner_id,
+        topic=evidence.topic,
+        **event,
+        mastery_before=before,
+        mastery_after=after,
+    )
+    return before, after
+
+
 def apply_quiz(
     db: Session,
     course: Course,
@@ -96,22 +124,15 @@ def apply_quiz(
     lang: str = "zh",
     now: datetime | None = None,
 ) -> bool:
-    rec = load_record(db, learner_id)
     correct = item.is_correct(response, lang)
-    before = rec.p(item.topic)
-    after = rec.mastery.quiz(course, item.topic, correct)
-    reviews.review(rec.cards, item.topic, reviews.rating_for_quiz(correct), now)
-    save_record(db, rec, {item.topic})
-    repo.log_event(
+    apply_evidence(
         db,
-        learner_id=learner_id,
-        kind="quiz",
-        topic=item.topic,
-        item=item.id,
-        response=str(response),
-        correct=correct,
-        mastery_before=before,
-        mastery_after=after,
+        course,
+        learner_id,
+        Evidence.quiz(item.topic, correct),
+        reviews.rating_for_quiz(correct),
+        {"kind": "quiz", "item": item.id, "response": str(response), "correct": correct},
+        now,
     )
     return correct
 
@@ -143,21 +164,19 @@ def apply_grade(
         error=result.error,
         timings={**record.get("timings", {}), "isolation": record.get("isolation", "")},
     )
-    rec = load_record(db, learner_id)
-    before = rec.p(topic)
-    after = rec.mastery.exercise(course, topic, result.passed)
-    reviews.review(rec.cards, topic, reviews.rating_for_grade(result.passed, earlier_fails), now)
-    save_record(db, rec, {topic})
-    repo.log_event(
+    apply_evidence(
         db,
-        learner_id=learner_id,
-        kind="grade",
-        topic=topic,
-        exercise=result.exercise,
-        passed=result.passed,
-        grade_id=grade.id,
-        mastery_before=before,
-        mastery_after=after,
+        course,
+        learner_id,
+        Evidence.exercise(topic, result.passed),
+        reviews.rating_for_grade(result.passed, earlier_fails),
+        {
+            "kind": "grade",
+            "exercise": result.exercise,
+            "passed": result.passed,
+            "grade_id": grade.id,
+        },
+        now,
     )
     return grade
 
@@ -174,20 +193,20 @@ def apply_judgement(
     feedback: str,
     now: datetime | None = None,
 ) -> float:
-    rec = load_record(db, learner_id)
-    after = rec.mastery.judged(course, topic, score)
-    reviews.review(rec.cards, topic, reviews.rating_for_score(score), now)
-    save_record(db, rec, {topic})
-    repo.log_event(
+    _, after = apply_evidence(
         db,
-        learner_id=learner_id,
-        kind="judged",
-        topic=topic,
-        score=score,
-        question=question,
-        answer=answer,
-        feedback=feedback,
-        mastery_after=after,
+        course,
+        learner_id,
+        Evidence.judged(topic, score),
+        reviews.rating_for_score(score),
+        {
+            "kind": "judged",
+            "score": score,
+            "question": question,
+            "answer": answer,
+            "feedback": feedback,
+        },
+        now,
     )
     return after
 

@@ -448,22 +448,7 @@ class Teacher:
 
     # ---- course data ------------------------------------------------------------------------
     def _question(self, topic: str, lang: str, index: int) -> tuple[str, str]:
-        """A check question of the topic's lesson (falling back to a quiz question)."""
-        t = self.course[topic]
-        lesson = t.lesson(lang)
-        if lesson and lesson.check_questions:
-            q = lesson.check_questions[index % len(lesson.check_questions)]
-            return q.question, q.rubric
-        if t.quiz:
-            item = t.quiz[index % len(t.quiz)]
-            data = item.text.get(lang) or next(iter(item.text.values()))
-            return str(data["question"]), str(data.get("explanation", ""))
-        title = self.course.title(topic, lang)
-        return (
-            f"用你自己的话说说：{title} 是什么？"
-            if lang == "zh"
-            else f"In your own words: what is {title}?"
-        ), title
+        return self.course[topic].check_question(lang, index)
 
     def _exercise(self, exercise_id: str) -> Any:
         from dltutor.course.exercises import get_exercise

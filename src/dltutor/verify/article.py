@@ -221,8 +221,7 @@ def article_prompt(lang: str) -> str:
 def _lesson(course: Course, topic: str, lang: str) -> Lesson:
     if topic not in course:
         raise ArticleError(f"unknown topic: {topic}")
-    lessons = course[topic].lessons
-    lesson = lessons.get(lang) or next(iter(lessons.values()), None)
+    lesson = course[topic].lesson(lang)
     if lesson is None:
         raise ArticleError(f"topic {topic} has no lesson yet")
     return lesson

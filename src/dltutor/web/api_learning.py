@@ -446,7 +446,7 @@ async def answer_review_question(
     if topic_id not in course:
         raise HTTPException(404, "no such topic")
     lang = page_lang(request, me)
-    q, rubric = practice.check_question(course, topic_id, lang, body.index)
+    q, rubric = course[topic_id].check_question(lang, body.index)
     j = await judge(request.app.state.tutor.client, q, rubric, body.answer, lang)
     after = await asyncio.to_thread(
         store_judgement, request, course, me.id, topic_id, j, q, body.answer

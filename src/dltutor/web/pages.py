@@ -162,7 +162,7 @@ def lesson_page(
         raise HTTPException(404)
     lang = page_lang(request, me)
     topic = course[topic_id]
-    lesson = topic.lessons.get(lang) or next(iter(topic.lessons.values()), None)
+    lesson = topic.lesson(lang)
     html = render_markdown(lesson.text) if lesson else ""
     prereqs = [(r, course.title(r, lang)) for r in topic.requires]
     from dltutor.learning.planner import exercises_by_topic
