@@ -121,7 +121,7 @@ class Chat:
             bot = self._empty_reply(db, conv)
             return Turn(conv.id, user.id, bot.id)
 
-    def say(
+    def post(
         self,
         *,
         learner_id: int,
@@ -280,7 +280,7 @@ class Chat:
         when the topic has none, or the learner has shown them all."""
         from dltutor.learning.policy import SURE
         from dltutor.tutor.record import load_record
-        from dltutor.tutor.texts import say
+        from dltutor.tutor.texts import phrase
 
         if not citations or learner_id <= 0:
             return ""
@@ -294,7 +294,7 @@ class Chat:
         lesson = course[unshown[0]].lesson(lang) if unshown else None
         if lesson is None or not lesson.check_questions:
             return ""
-        return say(
+        return phrase(
             key,
             lang,
             prereq=course.title(unshown[0], lang),

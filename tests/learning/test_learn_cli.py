@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from dltutor.cli import app
-from dltutor.cli.learn import mastery_report
+from dltutor.cli.plan import mastery_report
 from dltutor.course.model import Course
 from dltutor.learning.reviews import review
 

@@ -34,7 +34,7 @@ from dltutor.llm.types import Message, Reply
 from dltutor.store.models import Message as StoredMessage
 from dltutor.tutor.judge import judge
 from dltutor.tutor.teacher import Teacher, TurnResult
-from dltutor.tutor.texts import say
+from dltutor.tutor.texts import phrase
 
 
 @dataclass
@@ -146,11 +146,11 @@ def check_question(topic: str, lang: str, index: int) -> tuple[str, str, str]:
     """(the tutor's message asking it, the question, its rubric): course data and the loop's own
     text, no model call."""
     q, rubric = Teacher(_app(_Recorder()))._question(topic, lang, index)
-    return say("check", lang, question=q), q, rubric
+    return phrase("check", lang, question=q), q, rubric
 
 
 def feedback_text(score: float, lang: str) -> str:
-    return say("feedback", lang, score=score, feedback="")
+    return phrase("feedback", lang, score=score, feedback="")
 
 
 def _run_sync(coro: Any) -> Any:

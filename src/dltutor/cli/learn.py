@@ -1,267 +1,152 @@
-"""CLI: plan (a study plan from a profile) and diagnose (the adaptive placement quiz).
-
-`mastery_report` renders mastery by stage and due reviews as Rich tables, for `diagnose` here and
-for a `progress` command that reads the learner's record from the database.
-"""
+"""CLI: `dltutor learn TOPIC` (the teaching loop in the terminal) and `dltutor progress`."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+import asyncio
+from collections import defaultdict
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich.console import Console
+from rich.markdown import Markdown
 from rich.table import Table
+from rich.text import Text
 
-from dltutor.cli.common import check_lang
+from dltutor.config import get_settings
 
-if TYPE_CHECKING:
-    from fsrs import Card
-
-    from dltutor.course.model import Course, QuizItem
-
-TEXT: dict[str, dict[str, str]] = {
-    "intro": {
-        "zh": "入门诊断：最多 {n} 道题，题目会根据你的回答调整。不会就输入 ?，随时按 Ctrl+C 结束。",
-        "en": "Placement quiz: up to {n} questions, chosen from your answers. "
-        "Type ? if you don't know; Ctrl+C ends it early.",
-    },
-    "question": {"zh": "第 {i} 题 · {topic}", "en": "Question {i} · {topic}"},
-    "answer_mcq": {"zh": "你的选择（1-{n}，不会输入 ?）", "en": "Your choice (1-{n}, ? if unsure)"},
-    "answer_probe": {"zh": "能 / 不能（y/n）", "en": "Yes / no (y/n)"},
-    "answer_short": {"zh": "你的答案（不会输入 ?）", "en": "Your answer (? if unsure)"},
-    "right": {"zh": "✓ 正确", "en": "✓ Right"},
-    "wrong": {"zh": "✗ 不对", "en": "✗ Not quite"},
-    "correct_was": {"zh": "正确答案：{a}", "en": "The answer: {a}"},
-    "noted": {"zh": "已记录。", "en": "Noted."},
-    "stopped": {"zh": "诊断提前结束。", "en": "Quiz ended early."},
-    "stage": {"zh": "阶段", "en": "Stage"},
-    "topics": {"zh": "主题数", "en": "Topics"},
-    "mastered": {"zh": "已掌握", "en": "Mastered"},
-    "mean": {"zh": "平均掌握度", "en": "Mean mastery"},
-    "due": {"zh": "待复习", "en": "Reviews due"},
-    "by_stage": {"zh": "各阶段掌握情况", "en": "Mastery by stage"},
-    "due_title": {"zh": "待复习的主题", "en": "Topics due for review"},
-    "topic": {"zh": "主题", "en": "Topic"},
-    "since": {"zh": "到期", "en": "Due since"},
-    "saved": {"zh": "已保存到 {path}", "en": "Saved to {path}"},
-    "tip_diagnose": {
-        "zh": "提示：先运行 dltutor diagnose --out mastery.json，再加上 --mastery mastery.json，"
-        "计划会跳过你已掌握的主题。",
-        "en": "Tip: run dltutor diagnose --out mastery.json first, then add --mastery mastery.json "
-        "to leave out what you already master.",
-    },
-    "next": {
-        "zh": "下一步：dltutor plan --profile 你的档案.yaml --mastery {path}",
-        "en": "Next: dltutor plan --profile your-profile.yaml --mastery {path}",
-    },
-}
-
-PROBE_REPLIES = dict.fromkeys(("y", "yes", "是", "能", "会"), "1") | dict.fromkeys(
-    ("n", "no", "否", "不能", "不会"), "2"
-)
-
-
-def _t(key: str, lang: str, **kw: object) -> str:
-    return TEXT[key][lang].format(**kw)
-
-
-def mastery_report(
-    course: Course,
-    mastery: Mapping[str, float],
-    lang: str = "zh",
-    cards: Mapping[str, Card] | None = None,
-    now: datetime | None = None,
-) -> Group:
-    """Mastery by stage (topics, mastered, mean P, reviews due), then the due topics, if any:
-    the same figures as the web's dashboard (tutor.progress.mastery_by_stage)."""
-    from dltutor.learning.knowledge import Mastery
-    from dltutor.learning.reviews import due
-    from dltutor.tutor.progress import mastery_by_stage
-
-    due_topics = due(cards, now) if cards is not None else []
-    table = Table(title=_t("by_stage", lang))
-    columns = ("stage", "topics", "mastered", "mean") + (("due",) if cards is not None else ())
-    for col in columns:
-        table.add_column(_t(col, lang), justify="left" if col == "stage" else "right")
-    p = mastery if isinstance(mastery, Mastery) else Mastery(dict(mastery))
-    for s in mastery_by_stage(course, p, lang):
-        row = [
-            f"{s.stage} {s.name}",
-            str(s.topics),
-            str(s.mastered),
-            f"{s.mean:.0%} {'█' * round(10 * s.mean)}",
-        ]
-        if cards is not None:
-            row.append(str(sum(course[t].stage == s.stage for t in due_topics)))
-        table.add_row(*row)
-    parts: list[Any] = [table]
-    if due_topics and cards:
-        due_table = Table(title=_t("due_title", lang))
-        due_table.add_column(_t("topic", lang))
-        due_table.add_column(_t("since", lang), justify="right")
-        for t in due_topics:
-            due_table.add_row(course.title(t, lang), cards[t].due.strftime("%Y-%m-%d"))
-        parts.append(due_table)
-    return Group(*parts)
-
-
-def plan(
-    profile: Annotated[Path, typer.Option("--profile", "-p", help="Profile YAML file.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
-    mastery: Annotated[
-        Path | None, typer.Option("--mastery", "-m", help="Mastery JSON (from `diagnose --out`).")
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="zh or en (default: the profile's).")
-    ] = None,
-) -> None:
-    """Make a study plan: the goals' prerequisites, minus what is mastered, packed into weeks."""
-    from pydantic import ValidationError
-
-    from dltutor.course.model import Course
-    from dltutor.learning.knowledge import Mastery
-    from dltutor.learning.planner import make_plan
-    from dltutor.learning.profile import Profile
-
-    if fmt not in ("md", "json"):
-        raise typer.BadParameter("--format must be md or json")
-    check_lang(lang)
-    try:
-        prof = Profile.load(profile)
-    except (OSError, ValidationError) as e:
-        typer.echo(f"cannot read profile {profile}: {e}", err=True)
-        raise typer.Exit(2) from e
-    p: dict[str, float] = {}
-    if mastery is not None:
-        try:
-            p = Mastery.from_dict(json.loads(mastery.read_text(encoding="utf-8"))).p
-        except (OSError, ValueError, AttributeError) as e:
-            typer.echo(f"cannot read mastery {mastery}: {e}", err=True)
-            raise typer.Exit(2) from e
-    else:
-        typer.echo(_t("tip_diagnose", lang or prof.language), err=True)
-    result = make_plan(Course.load(), prof, p)
-    if fmt == "json":
-        text = json.dumps(result.to_json(lang), ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = result.to_markdown(lang)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        typer.echo(_t("saved", lang or prof.language, path=out), err=True)
-
-
-def diagnose(
-    max_items: Annotated[
-        int, typer.Option("--max-items", "-n", min=1, help="At most this many questions.")
-    ] = 15,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh or en.")] = None,
-    profile: Annotated[
-        Path | None, typer.Option("--profile", "-p", help="Profile YAML: its level sets the prior.")
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the mastery as JSON at the end.")
-    ] = False,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Save the mastery JSON here.")
-    ] = None,
-) -> None:
-    """The adaptive placement quiz: which topics do you already master?"""
-    from dltutor.course.model import Course
-    from dltutor.learning.diagnostic import Diagnostic
-    from dltutor.learning.knowledge import Mastery
-    from dltutor.learning.profile import Profile
-
-    check_lang(lang)
-    prof = Profile.load(profile) if profile else None
-    lang = lang or (prof.language if prof else "zh")
-    course = Course.load()
-    d = Diagnostic(course, max_items=max_items, lang=lang, profile=prof)
-    con = Console(stderr=as_json)  # with --json, stdout carries only the JSON
-    con.print(_t("intro", lang, n=max_items))
-    learner = _local_learner_id()
-    try:
-        while (item := d.next_item()) is not None:
-            d.record(item.id, _ask(con, course, item, d.items_used + 1, lang, learner))
-    except (KeyboardInterrupt, EOFError):
-        con.print(f"\n{_t('stopped', lang)}")
-    result = d.mastery()
-    if out is not None:
-        out.write_text(
-            json.dumps(Mastery(result).to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    con.print(mastery_report(course, result, lang))
-    if out is not None:
-        con.print(_t("saved", lang, path=out))
-        con.print(_t("next", lang, path=out))
-
-
-def _local_learner_id() -> int | None:
-    """The local learner's id: it seeds the option order, so the CLI shows a choice item's
-    options in the order the single-user web app shows them. None if the store is unusable."""
-    try:
-        from dltutor.config import get_settings
-        from dltutor.store import repo
-        from dltutor.store.db import session_scope
-
-        with session_scope(get_settings().db_url()) as db:
-            return repo.get_or_create_local_learner(db).id
-    except Exception:  # noqa: BLE001 - the quiz works without the store, in file order
-        return None
-
-
-def _ask(
-    con: Console, course: Course, item: QuizItem, number: int, lang: str, learner: int | None
-) -> bool:
-    """Show one item, read the answer, say whether it was right; True if it was."""
-    from dltutor.learning.shuffle import option_order
-
-    shown = lang if lang in item.text else next(iter(item.text))
-    text = item.text[shown]
-    options = item.options(shown)
-    order = [i for i in option_order(course, item, learner) if i in options]
-    body = str(text["question"])
-    if order:
-        body += "\n\n" + "\n".join(f"  {n}. {options[i]}" for n, i in enumerate(order, 1))
-    con.print(
-        Panel(body, title=_t("question", lang, i=number, topic=course.title(item.topic, lang)))
-    )
-    why = None
-    if order:
-        prompt = "answer_probe" if item.type == "probe" else "answer_mcq"
-        reply = con.input(_t(prompt, lang, n=len(order)) + " > ").strip()
-        if item.type == "probe":  # a yes/no self-assessment: option 1 is yes
-            reply = PROBE_REPLIES.get(reply.lower(), reply)
-        chosen = order[int(reply) - 1] if reply.isdigit() and 1 <= int(reply) <= len(order) else ""
-        correct = bool(chosen) and item.is_correct(chosen, shown)
-        if chosen and not correct:
-            why = item.why_wrong(shown, chosen)
-    else:
-        reply = con.input(_t("answer_short", lang) + " > ").strip()
-        correct = reply not in ("", "?", "？") and item.is_correct(reply, shown)
-    con.print(
-        _t("right", lang) if correct else _t("wrong", lang), style="green" if correct else "red"
-    )
-    if not correct and item.type != "probe":
-        con.print(_t("correct_was", lang, a=item.answer_text(shown)))
-        if why:
-            con.print(why)
-    if text.get("explanation"):
-        con.print(f"[dim]{text['explanation']}[/dim]")
-    return correct
+console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the main app."""
-    app.command("plan")(plan)
-    app.command("diagnose")(diagnose)
+    app.command("learn")(learn)
+    app.command("progress")(progress)
+
+
+def learn(
+    topic: Annotated[
+        str, typer.Argument(help="A topic id, e.g. dl.backpropagation (see `dltutor progress`)")
+    ],
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+    llm: Annotated[
+        str | None, typer.Option("--llm", help="Backend: embedded (default), none, ollama, …")
+    ] = None,
+) -> None:
+    """Learn a topic with the tutor: prerequisite check, explanation, check questions, an exercise.
+    Paste code to submit an exercise; ask for a hint any time; /quit to stop."""
+    from dltutor.cli.common import open_app_or_exit
+    from dltutor.course import Course
+    from dltutor.store import repo
+    from dltutor.store.db import session_scope
+
+    settings = get_settings()
+    course = Course.load()
+    if topic not in course:
+        console.print(f"[red]unknown topic {topic!r}[/red]")
+        raise typer.Exit(2)
+    app = open_app_or_exit(settings, llm)
+    app._course = course
+    with session_scope(settings.db_url()) as db:
+        me = repo.get_or_create_local_learner(db, lang=lang).id
+
+    async def run() -> None:
+        teacher = app.teacher()
+        conv = teacher.begin(learner_id=me, topic=topic, lang=lang)
+        text: str | None = None
+        try:
+            while True:
+                out = ""
+                async for d in teacher.turn(learner_id=me, conversation_id=conv, text=text):
+                    out += d.text
+                console.print(Markdown(out))
+                if teacher.last.moves and teacher.last.moves[-1].payload.get("finished"):
+                    break
+                text = await asyncio.to_thread(_read_answer)
+                if text is None:
+                    break
+        finally:
+            await app.aclose_client()
+
+    try:
+        asyncio.run(run())
+    finally:
+        app.close_backend()
+
+
+def _read_answer() -> str | None:
+    """One answer; a line starting with ``` or `def ` reads code until a line with ``` or an empty line."""
+    try:
+        first = console.input("[bold cyan]› [/bold cyan]")
+    except (EOFError, KeyboardInterrupt):
+        return None
+    if first.strip() in ("/quit", "/exit", "/q"):
+        return None
+    if first.strip().startswith("```") or first.startswith("def "):
+        lines = [first]
+        while True:
+            try:
+                line = input()
+            except EOFError:
+                break
+            lines.append(line)
+            if line.strip() == "```" or (not line.strip() and not first.startswith("```")):
+                break
+        text = "\n".join(lines)
+        return text if text.startswith("```") else f"```python\n{text}\n```"
+    return first
+
+
+def progress(
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Mastery by stage, what is due for review, and recent grades."""
+    import json
+
+    from dltutor.course import Course
+    from dltutor.store import repo
+    from dltutor.store.db import session_scope
+    from dltutor.tutor import record
+
+    course = Course.load()
+    settings = get_settings()
+    with session_scope(settings.db_url()) as db:
+        me = repo.get_or_create_local_learner(db, lang=lang).id
+        rec = record.load_record(db, me)
+        due = record.due_reviews(db, me)
+        grades = repo.list_grades(db, learner_id=me)[-8:]
+        by_stage: dict[int, list[float]] = defaultdict(list)
+        for t in course:
+            by_stage[t.stage].append(rec.p(t.id))
+        data: dict[str, Any] = {
+            "stages": {s: round(sum(v) / len(v), 3) for s, v in sorted(by_stage.items())},
+            "mastered": sorted(rec.mastery.mastered()),
+            "due": due,
+            "grades": [
+                {"exercise": g.exercise_id, "passed": g.passed, "at": g.created_at.isoformat()}
+                for g in grades
+            ],
+        }
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    zh = lang == "zh"
+    table = Table(title="掌握程度（按阶段）" if zh else "Mastery by stage")
+    table.add_column("阶段" if zh else "stage")
+    table.add_column("平均掌握度" if zh else "mean mastery", justify="right")
+    table.add_column("")
+    for stage, mean in data["stages"].items():
+        table.add_row(str(stage), f"{mean:.0%}", "█" * round(mean * 20))
+    console.print(table)
+    if due:
+        console.print(
+            ("今天该复习：" if zh else "Due for review: ")
+            + ", ".join(course.title(t, lang) for t in due)
+        )
+    else:
+        console.print(
+            Text(
+                "今天没有到期的复习。" if zh else "Nothing is due for review today.", style="green"
+            )
+        )
+    for g in data["grades"]:
+        console.print(f"{'✅' if g['passed'] else '❌'} {g['exercise']}  {g['at'][:16]}")

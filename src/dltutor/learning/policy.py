@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from dltutor.course.model import Course
 from dltutor.learning.knowledge import Evidence, Mastery
@@ -79,6 +79,60 @@ class Intent(StrEnum):
     SOLUTION_REQUEST = "solution_request"
     DONT_KNOW = "dont_know"
     CONTINUE = "continue"
+
+
+# What each kind of move carries (Move.payload), so that whoever carries a move out reads typed
+# fields, not guessed keys.
+class ProbePayload(TypedDict):
+    prerequisite: str
+    mastery: float
+    reason: str  # "low" | "uncertain"
+
+
+class RecapPayload(TypedDict):
+    prerequisite: str
+    mastery: float
+
+
+class CheckPayload(TypedDict, total=False):
+    index: int
+    repeat: bool
+    question: str
+
+
+class ExercisePayload(TypedDict, total=False):
+    exercise: str
+    repeat: bool
+
+
+class HintPayload(TypedDict, total=False):
+    exercise: str
+    level: int
+    of: int
+    rung: int
+    reason: str
+    worked_example: bool
+    repeat: bool
+    attempts_before_solution: int
+
+
+class SolutionPayload(TypedDict):
+    exercise: str
+
+
+AdvancePayload = TypedDict(
+    "AdvancePayload", {"from": str, "finished": bool, "resume": str}, total=False
+)
+
+
+class ExplainPayload(TypedDict, total=False):
+    attempt: int
+    focus_check_question: int
+    detour_from: str
+
+
+class ReviewPayload(TypedDict):
+    due: list[str]
 
 
 @dataclass(frozen=True)

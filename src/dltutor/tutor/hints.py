@@ -78,7 +78,7 @@ def chat_rung(
 ) -> str:
     """The teaching chat's `give_hint` move: record its rung on the shared ladder and phrase it
     (the worked example after the last hint; the last hint again if there is no example)."""
-    from dltutor.tutor.texts import say
+    from dltutor.tutor.texts import phrase
 
     rung = int(payload.get("rung") or payload.get("level") or 1)
     reveal(db, learner_id, exercise, up_to=rung)
@@ -87,7 +87,7 @@ def chat_rung(
     else:
         level = min(rung, len(exercise.hints))
         of = payload.get("of", len(exercise.hints))
-        text = say("hint", lang, level=level, of=of, hint=rung_text(exercise, level, lang))
+        text = phrase("hint", lang, level=level, of=of, hint=rung_text(exercise, level, lang))
     if payload.get("worked_example") and payload.get("attempts_before_solution"):
-        text += say("hint_more", lang, n=payload["attempts_before_solution"])
+        text += phrase("hint_more", lang, n=payload["attempts_before_solution"])
     return text

@@ -14,18 +14,32 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dltutor import prompts
 from dltutor.i18n import detect_lang
-from dltutor.learning.policy import Intent, LoopState, Move, classify, decide
+from dltutor.learning.policy import (
+    AdvancePayload,
+    CheckPayload,
+    ExercisePayload,
+    ExplainPayload,
+    HintPayload,
+    Intent,
+    LoopState,
+    Move,
+    ProbePayload,
+    RecapPayload,
+    SolutionPayload,
+    classify,
+    decide,
+)
 from dltutor.llm.budget import PromptParts
 from dltutor.llm.errors import LLMError
 from dltutor.llm.types import Delta, Message
 from dltutor.store import repo
 from dltutor.tutor import hints, record
 from dltutor.tutor.judge import Judgement, judge
-from dltutor.tutor.texts import say
+from dltutor.tutor.texts import phrase
 
 if TYPE_CHECKING:
     from dltutor.tutor.app import Tutor
@@ -124,7 +138,7 @@ class Teacher:
                 passed = await self._grade(
                     learner_id, conversation_id, loop.exercise, code, lang, result
                 )
-                async for d in self._say(
+                async for d in self._post(
                     learner_id, conversation_id, result, self._grade_text(result.grade, lang)
                 ):
                     yield d
@@ -138,9 +152,9 @@ class Teacher:
                     said = (
                         self._dont_know(asked, lang)
                         if dont_know
-                        else say("feedback", lang, score=j.score, feedback=j.feedback)
+                        else phrase("feedback", lang, score=j.score, feedback=j.feedback)
                     )
-                    async for d in self._say(learner_id, conversation_id, result, said):
+                    async for d in self._post(learner_id, conversation_id, result, said):
                         yield d
                     if asked["kind"] == "review":
                         intent, asked = Intent.CONTINUE, None
@@ -177,84 +191,105 @@ class Teacher:
     async def _carry_out(
         self, move: Move, learner_id: int, conv: int, lang: str, result: TurnResult
     ) -> AsyncIterator[Delta]:
-        c, p = self.course, move.payload
-        if move.kind == "probe_prerequisite":
-            pre = p["prerequisite"]
-            q, rubric = self._question(pre, lang, 0)
-            text = say(
-                "probe",
-                lang,
-                prereq=c.title(pre, lang),
-                topic=c.title(move.topic, lang),
-                question=q,
-            )
-            result.asked = {"kind": "probe", "topic": pre, "question": q, "rubric": rubric}
-        elif move.kind == "recap_prerequisite":
-            pre = p["prerequisite"]
-            q, rubric = self._question(pre, lang, 1)  # not the probe's question: a simpler one
-            text = say(
-                "recap",
-                lang,
-                prereq=c.title(pre, lang),
-                topic=c.title(move.topic, lang),
-                idea=self._key_idea(pre, lang),
-                question=q,
-            )
-            result.asked = {"kind": "recap", "topic": pre, "question": q, "rubric": rubric}
-        elif move.kind == "ask_check_question":
-            q, rubric = self._question(move.topic, lang, int(p.get("index", 0)))
-            text = say("check_again" if p.get("repeat") else "check", lang, question=q)
-            result.asked = {"kind": "check", "topic": move.topic, "question": q, "rubric": rubric}
-        elif move.kind == "review":
-            q, rubric = self._question(move.topic, lang, 0)
-            text = say("review", lang, title=c.title(move.topic, lang), question=q)
-            result.asked = {"kind": "review", "topic": move.topic, "question": q, "rubric": rubric}
-        elif move.kind == "give_exercise":
-            ex = self._exercise(p["exercise"])
-            text = say(
-                "exercise",
-                lang,
-                id=ex.id,
-                title=ex.title.get(lang, ex.id),
-                statement=ex.statement.get(lang, ""),
-            )
-        elif move.kind == "give_hint":  # a rung of the ladder the page and the CLI share
-            with self.sessions() as db, db.begin():
-                text = hints.chat_rung(db, learner_id, self._exercise(p["exercise"]), p, lang)
-        elif move.kind == "give_solution":
-            text = say("solution", lang, code=self._exercise(p["exercise"]).reference_source())
-        elif move.kind == "advance":
-            key = "finished" if p.get("finished") else "resume" if p.get("resume") else "advance"
-            text = say(key, lang, title=c.title(move.topic, lang))
-        elif move.kind == "explain":
-            if p.get("detour_from"):
-                async for d in self._say(
-                    learner_id,
-                    conv,
-                    result,
-                    say(
-                        "detour",
-                        lang,
-                        prereq=c.title(move.topic, lang),
-                        topic=c.title(p["detour_from"], lang),
-                    ),
-                ):
-                    yield d
-            async for d in self._explain(move, learner_id, conv, lang, result):
+        """Carry out one move: the model phrases explanations and answers (streamed); every
+        other move is dltutor's own text (`SAID`). A move this version does not know says
+        nothing rather than guess."""
+        if move.kind == "explain":
+            async for d in self._explain_move(move, learner_id, conv, lang, result):
                 yield d
             return
-        elif move.kind == "answer_question":
+        if move.kind == "answer_question":
             async for d in self._answer(learner_id, conv, lang, result):
                 yield d
             return
-        else:  # a move this version does not know: say nothing rather than guess
+        said = SAID.get(move.kind)
+        if said is None:
             return
-        async for d in self._say(
+        text = said(self, move, learner_id, lang, result)
+        async for d in self._post(
             learner_id, conv, result, text, {"move": move.kind, "topic": move.topic}
         ):
             yield d
 
-    async def _say(
+    def _probe(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        p = cast(ProbePayload, move.payload)
+        pre = p["prerequisite"]
+        q, rubric = self._question(pre, lang, 0)
+        result.asked = {"kind": "probe", "topic": pre, "question": q, "rubric": rubric}
+        c = self.course
+        return phrase(
+            "probe", lang, prereq=c.title(pre, lang), topic=c.title(move.topic, lang), question=q
+        )
+
+    def _recap(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        p = cast(RecapPayload, move.payload)
+        pre = p["prerequisite"]
+        q, rubric = self._question(pre, lang, 1)  # not the probe's question: a simpler one
+        result.asked = {"kind": "recap", "topic": pre, "question": q, "rubric": rubric}
+        c = self.course
+        return phrase(
+            "recap",
+            lang,
+            prereq=c.title(pre, lang),
+            topic=c.title(move.topic, lang),
+            idea=self._key_idea(pre, lang),
+            question=q,
+        )
+
+    def _check(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        p = cast(CheckPayload, move.payload)
+        q, rubric = self._question(move.topic, lang, int(p.get("index", 0)))
+        result.asked = {"kind": "check", "topic": move.topic, "question": q, "rubric": rubric}
+        return phrase("check_again" if p.get("repeat") else "check", lang, question=q)
+
+    def _review(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        q, rubric = self._question(move.topic, lang, 0)
+        result.asked = {"kind": "review", "topic": move.topic, "question": q, "rubric": rubric}
+        return phrase("review", lang, title=self.course.title(move.topic, lang), question=q)
+
+    def _give_exercise(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        ex = self._exercise(cast(ExercisePayload, move.payload)["exercise"])
+        return phrase(
+            "exercise",
+            lang,
+            id=ex.id,
+            title=ex.title.get(lang, ex.id),
+            statement=ex.statement.get(lang, ""),
+        )
+
+    def _hint(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        """A rung of the ladder the page and the CLI share."""
+        p = cast(HintPayload, move.payload)
+        with self.sessions() as db, db.begin():
+            return hints.chat_rung(db, learner_id, self._exercise(p["exercise"]), dict(p), lang)
+
+    def _solution(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        ex = self._exercise(cast(SolutionPayload, move.payload)["exercise"])
+        return phrase("solution", lang, code=ex.reference_source())
+
+    def _advance(self, move: Move, learner_id: int, lang: str, result: TurnResult) -> str:
+        p = cast(AdvancePayload, move.payload)
+        key = "finished" if p.get("finished") else "resume" if p.get("resume") else "advance"
+        return phrase(key, lang, title=self.course.title(move.topic, lang))
+
+    async def _explain_move(
+        self, move: Move, learner_id: int, conv: int, lang: str, result: TurnResult
+    ) -> AsyncIterator[Delta]:
+        detour_from = cast(ExplainPayload, move.payload).get("detour_from")
+        if detour_from:
+            c = self.course
+            said = phrase(
+                "detour",
+                lang,
+                prereq=c.title(move.topic, lang),
+                topic=c.title(detour_from, lang),
+            )
+            async for d in self._post(learner_id, conv, result, said):
+                yield d
+        async for d in self._explain(move, learner_id, conv, lang, result):
+            yield d
+
+    async def _post(
         self,
         learner_id: int,
         conv: int,
@@ -263,7 +298,7 @@ class Teacher:
         meta: dict[str, Any] | None = None,
     ) -> AsyncIterator[Delta]:
         result.message_ids.append(
-            self.chat.say(learner_id=learner_id, conversation_id=conv, text=text, meta=meta)
+            self.chat.post(learner_id=learner_id, conversation_id=conv, text=text, meta=meta)
         )
         yield Delta("answer", text + "\n\n")
 
@@ -281,11 +316,11 @@ class Teacher:
         focus = ""
         if move.payload.get("focus_check_question") is not None:
             q, _ = self._question(move.topic, lang, int(move.payload["focus_check_question"]))
-            focus = say("focus", lang, question=q)
+            focus = phrase("focus", lang, question=q)
         ask = prompts.load("explain", lang).format(
             title=self.course.title(move.topic, lang),
             depth=move.depth,
-            depth_hint=say(f"depth.{move.depth}", lang),
+            depth_hint=phrase(f"depth.{move.depth}", lang),
             focus=focus,
             topic=move.topic,
         )
@@ -334,14 +369,14 @@ class Teacher:
         lesson = topic.lesson(lang)
         keys = [k for k in ("intuition", "idea", "example") if lesson and lesson.sections.get(k)]
         if lesson is None or not keys:
-            body = say("no_lesson", lang, title=self.course.title(topic.id, lang))
+            body = phrase("no_lesson", lang, title=self.course.title(topic.id, lang))
         else:
             attempt = int(move.payload.get("attempt", 1))
             key = keys[min(attempt, len(keys)) - 1]
             from dltutor.course.answer import excerpt
             from dltutor.course.model import SECTIONS
 
-            body = say(
+            body = phrase(
                 "section",
                 lang,
                 title=self.course.title(topic.id, lang),
@@ -349,11 +384,11 @@ class Teacher:
                 body=excerpt(lesson.sections[key], SECTION_CHARS[lesson.lang]),
                 id=topic.id,
             )
-        async for d in self._say(
+        async for d in self._post(
             learner_id,
             conv,
             result,
-            say(note, lang, **kw) + "\n\n" + body,
+            phrase(note, lang, **kw) + "\n\n" + body,
             {"move": "explain", "citations": [f"{topic.id} · lesson"]},
         ):
             yield d
@@ -362,7 +397,7 @@ class Teacher:
         self, learner_id: int, conv: int, lang: str, result: TurnResult
     ) -> AsyncIterator[Delta]:
         if self.client is None:
-            async for d in self._say(
+            async for d in self._post(
                 learner_id, conv, result, self._course_answer(learner_id, conv, lang)
             ):
                 yield d
@@ -375,9 +410,9 @@ class Teacher:
         except LLMError as e:  # the loop goes on: the course answers what the model did not
             if turn.reply.answer:
                 raise
-            text = say("model_failed_answer", lang, error=e.message(lang))
+            text = phrase("model_failed_answer", lang, error=e.message(lang))
             text += "\n\n" + self._course_answer(learner_id, conv, lang)
-            async for d in self._say(learner_id, conv, result, text):
+            async for d in self._post(learner_id, conv, result, text):
                 yield d
             return
         yield Delta("answer", "\n\n")
@@ -403,8 +438,8 @@ class Teacher:
         """Encouragement; for a check question also its key point (a probe's prerequisite gets
         its recap next, so the key point would come twice)."""
         if asked["kind"] in ("probe", "recap") or not asked.get("rubric"):
-            return say("dont_know_probe", lang)
-        return say("dont_know_check", lang, point=asked["rubric"])
+            return phrase("dont_know_probe", lang)
+        return phrase("dont_know_check", lang, point=asked["rubric"])
 
     # ---- judging and grading ----------------------------------------------------------------
     async def _judge(
@@ -439,12 +474,12 @@ class Teacher:
 
     def _grade_text(self, res: Any, lang: str) -> str:
         if res.passed:
-            return say("passed", lang, id=res.exercise)
+            return phrase("passed", lang, id=res.exercise)
         failures = (
             "\n".join(f"- `{t.name}`: {t.message}" for t in res.failed_tests[:5])
             or f"- {res.error}"
         )
-        return say("exercise_again", lang, id=res.exercise, failures=failures)
+        return phrase("exercise_again", lang, id=res.exercise, failures=failures)
 
     # ---- course data ------------------------------------------------------------------------
     def _question(self, topic: str, lang: str, index: int) -> tuple[str, str]:
@@ -470,3 +505,17 @@ def _code_in(text: str) -> str | None:
     if m:
         return m.group(1)
     return text if re.search(r"^\s*def \w+\(", text, re.M) else None
+
+
+# The moves dltutor says in its own words, by kind: each handler returns the text (and notes in
+# the turn's result the question it now waits an answer to).
+SAID: dict[str, Callable[[Teacher, Move, int, str, TurnResult], str]] = {
+    "probe_prerequisite": Teacher._probe,
+    "recap_prerequisite": Teacher._recap,
+    "ask_check_question": Teacher._check,
+    "review": Teacher._review,
+    "give_exercise": Teacher._give_exercise,
+    "give_hint": Teacher._hint,
+    "give_solution": Teacher._solution,
+    "advance": Teacher._advance,
+}

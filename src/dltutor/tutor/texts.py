@@ -121,5 +121,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def say(key: str, lang: str, **kw: object) -> str:
+def phrase(key: str, lang: str, **kw: object) -> str:
+    """What the tutor says itself (not the model): `key` of the table above, in `lang`."""
     return text_in(TEXT, key, lang, **kw)
