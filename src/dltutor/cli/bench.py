@@ -255,14 +255,7 @@ async def _run_levels(
     try:
         model_name = await client.resolve_model()
         t0 = time.monotonic()
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[status]}"),
-            console=console,
-        ) as progress:
+        with level_progress() as progress:
             for spec in specs:
                 total = (spec.requests or 0) + spec.warmup or None
                 task = progress.add_task(spec.level(), total=total, status="")
@@ -280,6 +273,18 @@ async def _run_levels(
     finally:
         await client.aclose()
     return records, summaries, model_name
+
+
+def level_progress() -> Progress:
+    """A progress bar per load level (requests done of planned, time, a status line)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[status]}"),
+        console=console,
+    )
 
 
 def make_client(kind: str, url: str, key: str, model: str | None, name: str, timeout: float) -> Any:

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dltutor.cli.bench import _server, bench_app, console, make_client
+from dltutor.cli.bench import _server, bench_app, console, level_progress, make_client
 
 
 @bench_app.command("capacity")
@@ -257,14 +256,7 @@ async def _search(
         if plan.workload != "questions":
             # the tutor fits its requests to the server's window: so do simulated learners
             plan.window = (await client.window()).tokens
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[status]}"),
-            console=console,
-        ) as progress:
+        with level_progress() as progress:
             tasks: dict[str, Any] = {}
 
             def on_level(level: str, planned: int) -> None:
