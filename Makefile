@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-DEBS   := bubblewrap postgresql chromium fonts-noto-cjk fonts-noto-color-emoji
+DEBS   := bubblewrap postgresql redis-server chromium fonts-noto-cjk fonts-noto-color-emoji
 # The grader's sandbox always gets numpy and scikit-learn; torch for the projects. TensorFlow is
 # optional (317 MB to download, 1.5 GB installed, ~2 min): `make test SANDBOX_OPTS="--with-torch
 # --with-tensorflow"` installs it, and then the TensorFlow tests run instead of skipping.
@@ -46,7 +46,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup sysdeps
-	scripts/with-postgres.sh $(BIN)/pytest -q -ra
+	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -q -ra
 
 test: lint typecheck pytest
 
