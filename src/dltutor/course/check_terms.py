@@ -190,13 +190,18 @@ def check_zh_text(text: str, glossary: Glossary, *, max_aliases: int | None = 1)
 
 
 def _quiz_strings(zh: dict[str, Any]) -> list[tuple[str, str]]:
+    """(where, text) of every zh string a learner reads; options and why_wrong are mappings
+    from option id to text (a list in the old layout)."""
     out = []
     for key in _QUIZ_FIELDS:
         value = zh.get(key)
-        values = value if isinstance(value, list) else [value]
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                out.append((f"{key}[{i}]" if isinstance(value, list) else key, v))
+        if isinstance(value, dict):
+            entries = [(f"{key}.{i}", v) for i, v in value.items()]
+        elif isinstance(value, list):
+            entries = [(f"{key}[{i}]", v) for i, v in enumerate(value)]
+        else:
+            entries = [(key, value)]
+        out += [(where, v) for where, v in entries if isinstance(v, str)]
     return out
 
 
