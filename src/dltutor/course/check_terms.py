@@ -1,4 +1,5 @@
-"""Terminology and Chinese typography of the zh lessons and quizzes, checked against the glossary.
+"""Terminology and Chinese typography of the zh lessons, quizzes and exercise texts, checked
+against the glossary.
 
 The glossary (`course_data/glossary.yaml`) is the one source of truth: it names the preferred
 Chinese term for each concept and the banned variants (批归一化 for 批量规范化, 反向 Dropout for
@@ -231,6 +232,17 @@ def check_topic_terms(t: Topic, glossary: Glossary | None = None) -> list[str]:
                     continue  # pending the quiz rewrite (glossary.yaml: quiz_exceptions)
                 problems.append(f"{q.id}/zh {where}: {f.message}")
     return problems
+
+
+def check_exercise_terms(ex_id: str, texts: list[tuple[str, str]]) -> list[str]:
+    """Glossary and typography problems in an exercise's zh texts, given as (what, text): its
+    title, statement, hints and worked example, which learners read like a lesson."""
+    glossary = _load_cached(None)
+    return [
+        f"{ex_id}/zh: {what}: {f.message}"
+        for what, text in texts
+        for f in check_zh_text(text, glossary, max_aliases=None)
+    ]
 
 
 def glossary_table(glossary: Glossary) -> str:
