@@ -81,6 +81,19 @@ def test_the_shipped_hints_are_fragments_and_no_copy() -> None:
         assert exercise_texts(ex) == [], ex.id
 
 
+def test_an_exercise_off_the_glossary_is_caught() -> None:
+    ex = get_exercise("ex.batchnorm")
+    off = dataclasses.replace(
+        ex,
+        title={**ex.title, "zh": "批归一化"},
+        hints=[*ex.hints[:2], {"en": ex.hints[2]["en"], "zh": '先算"均值"。'}],
+    )
+    assert exercise_texts(off) == [
+        "ex.batchnorm/zh: title: banned term '批归一化': use '批量规范化' (see docs/glossary.md)",
+        'ex.batchnorm/zh: hint 3: ASCII quotes around Chinese "均值": use “…”',
+    ]
+
+
 def test_a_hint_that_is_the_solution_is_caught() -> None:
     ex = get_exercise("ex.softmax")
     old_hint3 = (

@@ -135,6 +135,21 @@ def test_quiz_texts_are_checked_but_accept_lists_are_not() -> None:
     assert len(check_topic_terms(_topic(GOOD_LESSON, quiz), pending)) == 1  # only the quotes
 
 
+def test_quiz_options_and_why_wrong_by_option_id_are_checked() -> None:
+    quiz = {
+        "question": "推理时要切换什么？",
+        "options": {"a": "把批归一化层切换到推理行为", "b": "学习率"},
+        "why_wrong": {"b": "使用反向 Dropout 时也一样"},
+        "explanation": "调用 model.eval()。",
+    }
+    problems = check_topic_terms(_topic(GOOD_LESSON, quiz), GLOSSARY)
+    assert problems == [
+        "dl.example/q1/zh options.a: banned term '批归一化': use '批量规范化' (see docs/glossary.md)",
+        "dl.example/q1/zh why_wrong.b: banned term '反向 Dropout': use "
+        "'倒置 Dropout（inverted dropout）' (see docs/glossary.md)",
+    ]
+
+
 def test_prose_blanks_code_and_math_but_keeps_lines() -> None:
     text = 'a `x = "中"` b\n$$\n"中"\n$$\n```\n"中"\n```\nc $"中"$ d'
     body = prose(text)

@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
+from dltutor.course.check_terms import check_exercise_terms
 from dltutor.course.model import LANGS, Course, QuizItem
 from dltutor.course.render import code_spans, math_errors
 
@@ -245,8 +246,9 @@ def _statements(code: str) -> list[ast.stmt] | None:
 
 
 def exercise_texts(ex: Exercise) -> list[str]:
-    """Math renders; code is a fragment; the worked example exists; hint code is no copy."""
-    p = []
+    """Math renders; code is a fragment; the worked example exists; hint code is no copy; the
+    zh texts use the glossary's terms."""
+    p = check_exercise_terms(ex.id, [("title", ex.title["zh"]), *_texts(ex, "zh")])
     if not ex.example:
         p.append(f"{ex.id}: needs a worked example (example: zh/en), shown after the last hint")
     ref_tokens = _tokens(_strip_docstrings(ex.reference_source()))

@@ -1,4 +1,5 @@
-"""Terminology and Chinese typography of the zh lessons and quizzes, checked against the glossary.
+"""Terminology and Chinese typography of the zh lessons, quizzes and exercise texts, checked
+against the glossary.
 
 The glossary (`course_data/glossary.yaml`) is the one source of truth: it names the preferred
 Chinese term for each concept and the banned variants (批归一化 for 批量规范化, 反向 Dropout for
@@ -190,13 +191,18 @@ def check_zh_text(text: str, glossary: Glossary, *, max_aliases: int | None = 1)
 
 
 def _quiz_strings(zh: dict[str, Any]) -> list[tuple[str, str]]:
+    """(where, text) of every zh string a learner reads; options and why_wrong are mappings
+    from option id to text (a list in the old layout)."""
     out = []
     for key in _QUIZ_FIELDS:
         value = zh.get(key)
-        values = value if isinstance(value, list) else [value]
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                out.append((f"{key}[{i}]" if isinstance(value, list) else key, v))
+        if isinstance(value, dict):
+            entries = [(f"{key}.{i}", v) for i, v in value.items()]
+        elif isinstance(value, list):
+            entries = [(f"{key}[{i}]", v) for i, v in enumerate(value)]
+        else:
+            entries = [(key, value)]
+        out += [(where, v) for where, v in entries if isinstance(v, str)]
     return out
 
 
@@ -226,6 +232,17 @@ def check_topic_terms(t: Topic, glossary: Glossary | None = None) -> list[str]:
                     continue  # pending the quiz rewrite (glossary.yaml: quiz_exceptions)
                 problems.append(f"{q.id}/zh {where}: {f.message}")
     return problems
+
+
+def check_exercise_terms(ex_id: str, texts: list[tuple[str, str]]) -> list[str]:
+    """Glossary and typography problems in an exercise's zh texts, given as (what, text): its
+    title, statement, hints and worked example, which learners read like a lesson."""
+    glossary = _load_cached(None)
+    return [
+        f"{ex_id}/zh: {what}: {f.message}"
+        for what, text in texts
+        for f in check_zh_text(text, glossary, max_aliases=None)
+    ]
 
 
 def glossary_table(glossary: Glossary) -> str:

@@ -23,10 +23,10 @@ def accuracy_of(t, X, y, got):
     return float(np.mean((sigmoid(X @ w + b) > 0.5) == (y > 0.5)))
 
 
-def test_separable_accuracy(t):
+def test_well_separated_accuracy(t):
     X, y = blobs(15, 200, 2, np.array([2.0, 1.5]))
     acc = accuracy_of(t, X, y, t.call("fit_logistic_regression", X, y))
-    t.expect(acc >= 0.95, ("an accuracy >= 0.95 on separable data", "在线性可分数据上准确率 >= 0.95"), acc)
+    t.expect(acc >= 0.95, ("an accuracy >= 0.95 on two well-separated classes", "在两类分得很开的数据上准确率 >= 0.95"), acc)
 
 
 def test_shifted_classes(t):
@@ -58,8 +58,11 @@ def test_probabilities_in_open_interval(t):
     t.expect(p.shape == (50,) and bool(np.all((p > 0) & (p < 1))), ("50 probabilities, each strictly between 0 and 1", "50 个概率，每个都严格在 0 和 1 之间"), p)
 
 
-def test_large_scores_stay_finite(t):
+def test_large_scores_no_overflow(t):
+    # a naive 1 / (1 + np.exp(-z)) returns 0.0 at z = -800 too (numpy only warns that exp(800)
+    # overflowed), so the warning is what to catch
     X = np.array([[800.0], [-800.0], [0.0]])
     got = t.call("predict_proba", X, np.array([1.0]), 0.0)
+    t.no_warnings(("no overflow warning for scores of ±800", "分数为 ±800 时不产生溢出警告"))
     t.finite(got, ("finite probabilities even for scores of ±800", "分数为 ±800 时概率仍为有限值"))
     t.close(got, np.array([1.0, 0.0, 0.5]), ("1, 0 and 0.5", "1、0 和 0.5"))

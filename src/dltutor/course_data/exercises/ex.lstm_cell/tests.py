@@ -50,10 +50,14 @@ def test_random(t):
         run(t, *args)
 
 
-def test_large_inputs_stay_finite(t):
+def test_large_inputs_no_overflow(t):
+    # pre-activations (1000, -1000, 1000, 1000): a naive 1 / (1 + np.exp(-z)) still returns finite
+    # numbers here (numpy only warns that exp(1000) overflowed), so the warning is what to catch
     x = np.array([[1000.0, 0.0]])
     W = np.ones((2, 4)) * np.array([1.0, -1.0, 1.0, 1.0])
     got = t.call("lstm_step", x, np.zeros((1, 1)), np.ones((1, 1)), W, np.zeros((1, 4)), np.zeros(4))
+    t.no_warnings(("no overflow warning for pre-activations of ±1000", "预激活为 ±1000 时不产生溢出警告"))
     h_new, c_new = t.unpack(got, 2, "(h_new, c_new)")
-    t.finite(h_new, ("finite values for large pre-activations", "预激活很大时结果仍为有限值"))
-    t.finite(c_new, ("finite values for large pre-activations", "预激活很大时结果仍为有限值"))
+    why = ("i = 1, f = 0, g = 1, o = 1: c_new = 1 and h_new = tanh(1)", "i = 1、f = 0、g = 1、o = 1：c_new = 1，h_new = tanh(1)")
+    t.close(c_new, np.array([[1.0]]), why)
+    t.close(h_new, np.array([[np.tanh(1.0)]]), why)

@@ -1,4 +1,4 @@
-# expect-fail: separable_accuracy, follows_definition
+# expect-fail: well_separated_accuracy, follows_definition
 # Adds the gradient instead of subtracting it.
 import numpy as np
 
