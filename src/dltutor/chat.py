@@ -220,7 +220,10 @@ class Chat:
                     yield delta
                     if time.monotonic() - last_save > SAVE_EVERY_S:
                         last_save = time.monotonic()
-                        await asyncio.to_thread(self._save, turn)
+                        # Waited for even if Stop lands meanwhile: a save still running in its
+                        # thread could commit after the final one below and put back less text
+                        # than the learner saw.
+                        await despite_cancel(asyncio.to_thread(self._save, turn))
             finally:
                 # Close the model's stream at once (Stop, a closed tab): the generation closes
                 # its response, so the model stops, and only then gives its slot back.

@@ -16,7 +16,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import dltutor.grader
 from dltutor.course.exercises import Exercise, get_exercise, load_exercises, load_projects
 from dltutor.course.model import data_dir
 from dltutor.grader import GradeResult, grade, stub
@@ -316,17 +315,10 @@ def test_time_limit_overrun_is_reported_as_such() -> None:
 
 @pytest.mark.slow
 @needs_torch
-def test_cli_grades_a_project_with_the_contract_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_grades_a_project_with_the_contract_json(tmp_path: Path) -> None:
     from dltutor.cli import app
 
-    # `dltutor exercise grade` checks the id against load_exercises(), which lists the contract's
-    # function exercises; let it see the projects too (see docs/exercise-format.md, projects).
-    everything = dltutor.grader.load_exercises
-    monkeypatch.setattr(
-        dltutor.grader, "load_exercises", lambda *a, **k: everything(include_projects=True)
-    )
+    # `dltutor exercise grade` knows the projects as well as the contract's function exercises
     ex = get_exercise("proj.sentiment_rnn")
     runner = CliRunner()
     good = tmp_path / "sentiment.py"
