@@ -237,6 +237,7 @@ UI: dict[str, dict[str, str]] = {
     },
     "class.empty": {"zh": "还没有学生加入。", "en": "No learner has joined yet."},
     "class.learner": {"zh": "学生", "en": "Learner"},
+    "class.export": {"zh": "导出全班进度", "en": "Export the class's progress"},
     "tokens.title": {"zh": "个人 API 令牌", "en": "Personal API tokens"},
     "tokens.intro": {
         "zh": "在 Jupyter 笔记本或脚本里用令牌代表你访问导师的 API（请求头 Authorization: Bearer …）。"
