@@ -12,6 +12,7 @@ from dltutor.cli import (
     course,
     doctor,
     exercise,
+    export,
     learn,
     plan,
     web,
@@ -25,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (chat, course, exercise, plan, learn, doctor, web, bench, article, classes):
+for module in (chat, course, exercise, plan, learn, doctor, web, bench, article, classes, export):
     module.register(app)
 
 

@@ -228,3 +228,19 @@ def reviews_page(
 ) -> HTMLResponse:
     cards = practice.review_cards(db, course, me.id, page_lang(request, me))
     return render(request, "reviews.html", me, cards=cards)
+
+
+@router.get("/reviews/anki.apkg")
+def reviews_anki(
+    request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
+) -> Response:
+    """The due reviews and missed quiz items as an Anki deck (tutor/anki.py); importing it
+    again updates the same notes."""
+    from dltutor.tutor import anki
+
+    cards = anki.learner_cards(db, course, me.id, page_lang(request, me))
+    return Response(
+        anki.apkg_bytes(cards),
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": 'attachment; filename="dltutor.apkg"'},
+    )

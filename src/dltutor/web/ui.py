@@ -212,6 +212,12 @@ UI: dict[str, dict[str, str]] = {
         "zh": "现在没有需要复习的主题。",
         "en": "Nothing is due for review right now.",
     },
+    "reviews.anki": {"zh": "导出到 Anki", "en": "Export to Anki"},
+    "reviews.anki_hint": {
+        "zh": "待复习的主题和答错过的测验题，生成 .apkg 卡组；再次导出会更新同样的卡片，不会重复。",
+        "en": "Due topics and the quiz items you missed, as an .apkg deck; exporting again "
+        "updates the same cards rather than adding copies.",
+    },
     "ex.project": {
         "zh": "项目：训练真实模型，评分需要几分钟",
         "en": "project: trains a real model, grading takes minutes",
