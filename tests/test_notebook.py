@@ -92,7 +92,7 @@ def test_notebook_end_to_end(tmp_path: Path) -> None:
     assert nexts[0]["replace"] is False
 
     # wrong, then right: a table of the tests each time, and mastery moving
-    assert "❌" in out[2] and "✗" in out[2] and "<table>" in out[2]
+    assert "❌" in out[2] and "✗" in out[2] and "<table>" in out[2] and "Grading" not in out[2]
     assert "✅" in out[3] and "✗" not in out[3] and "Mastery of" in out[3]
 
     # the hint: rung 1 of the ladder, recorded on the shared ladder

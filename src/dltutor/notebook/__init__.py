@@ -78,9 +78,10 @@ class DltutorMagics(Magics):
         self.shell.set_next_input(f"%%dltutor grade {ex.id}\n{ex.starter}", replace=False)
 
     def grade(self, exercise_id: str, code: str) -> None:
-        display(HTML(views.note("grading", self.lang)))
+        # "Grading…" while the sandbox runs, replaced by the results.
+        handle = display(HTML(views.note("grading", self.lang)), display_id=True)
         result = self.service.grade(exercise_id, code, self.lang)
-        display(HTML(views.grade(result, self.lang)))
+        handle.update(HTML(views.grade(result, self.lang)))
 
     def hint(self, exercise_id: str) -> None:
         display(HTML(views.hint(self.service.hint(exercise_id, self.lang), self.lang)))

@@ -53,6 +53,10 @@ TEXT = {
 }
 
 
+# JupyterLab right-aligns table cells; a test's message reads better from the left.
+LEFT = ' style="text-align:left"'
+
+
 def t(key: str, lang: str, **kw: object) -> str:
     return TEXT[key]["zh" if lang == "zh" else "en"].format(**kw)
 
@@ -82,9 +86,9 @@ def exercise(ex: ExerciseView, lang: str) -> str:
 def grade(g: GradeView, lang: str) -> str:
     rows = "".join(
         "<tr>"
-        f"<td><code>{escape(str(x['name']))}</code></td>"
-        f"<td>{'✓' if x['passed'] else '✗'}</td>"
-        f"<td>{escape(str(x.get('message') or ''))}</td>"
+        f"<td{LEFT}><code>{escape(str(x['name']))}</code></td>"
+        f"<td{LEFT}>{'✓' if x['passed'] else '✗'}</td>"
+        f"<td{LEFT}>{escape(str(x.get('message') or ''))}</td>"
         "</tr>"
         for x in g.tests
     )
@@ -92,7 +96,9 @@ def grade(g: GradeView, lang: str) -> str:
     summary = t("passed", lang, n=n) if g.passed else t("failed", lang, failed=failed, n=n)
     out = f'<div class="dltutor-grade"><p><b>{escape(summary)}</b></p>'
     if g.tests:
-        head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("test", "result", "message"))
+        head = "".join(
+            f"<th{LEFT}>{escape(t(k, lang))}</th>" for k in ("test", "result", "message")
+        )
         out += f"<table><tr>{head}</tr>{rows}</table>"
     if g.error:
         out += f'<pre style="color:#b00">{escape(g.error)}</pre>'
