@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from dltutor.config import Settings
 
 if TYPE_CHECKING:
+    from dltutor.course.model import Course
     from dltutor.tutor.app import Tutor
 
 
@@ -65,6 +66,15 @@ class Local:
         self.settings = settings
         self._tutor: Tutor | None = None
         self._loop: _LoopThread | None = None
+        self._course: Course | None = None
+
+    @property
+    def course(self) -> Course:
+        if self._course is None:  # loaded once per kernel, not on every grade
+            from dltutor.course import Course
+
+            self._course = Course.load()
+        return self._course
 
     def _learner(self, db: Any) -> int:
         from dltutor.store import repo
@@ -90,7 +100,6 @@ class Local:
         )
 
     def grade(self, exercise_id: str, code: str, lang: str) -> GradeView:
-        from dltutor.course import Course
         from dltutor.grader import grade
         from dltutor.store.db import session_scope
         from dltutor.tutor import record
@@ -100,7 +109,7 @@ class Local:
         with session_scope(self.settings.db_url()) as db:
             me = self._learner(db)
             before = record.load_record(db, me).p(ex.topic)
-            record.apply_grade(db, Course.load(), me, result, code)
+            record.apply_grade(db, self.course, me, result, code)
             after = record.load_record(db, me).p(ex.topic)
         return GradeView(
             passed=result.passed,
