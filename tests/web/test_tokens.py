@@ -107,3 +107,17 @@ def test_a_bogus_bearer_header_does_not_skip_csrf_for_a_cookie(web: TestClient) 
     r = web.put("/api/profile", json={"name": "Mallory"}, headers=bearer("dlt_made_up"))
     assert r.status_code == 401
     assert web.get("/api/profile").json() is None
+
+
+def test_at_most_twenty_active_tokens(web: TestClient) -> None:
+    from dltutor.tutor.tokens import MAX_ACTIVE
+
+    signup(web, unique("gina"))
+    web.get("/lang/en")
+    for _ in range(MAX_ACTIVE):
+        make_token(web)
+    page = web.get("/onboarding").text
+    r = web.post("/profile/tokens", data={"name": "one more", "csrf_token": form_token(page)})
+    assert r.status_code == 400 and "revoke one you no longer use" in r.text
+    assert 'id="new-token"' not in r.text
+    assert r.text.count('class="token"') == MAX_ACTIVE
