@@ -193,9 +193,10 @@ class Chat:
 
         A question in a language the model cannot write (Chinese, to the embedded English-only
         model) is never sent to it: the course answers, in the learner's language."""
-        # On the event loop, deliberately: ~4 ms of CPU-bound work (two primary-key reads, a
-        # BM25 search). Moved to a thread it only fought the loop for the GIL, and
-        # bench/web_streams.py at 200 chats measured no gain (+2.8 s against +2.2 s inline).
+        # The reads stay on the event loop (two primary-key reads: moved to a thread they only
+        # fought the loop for the GIL). The grounding search does not: its dense half is one
+        # e5 forward pass, ~35 ms of CPU in C that lets go of the GIL, and on the loop it held
+        # every other learner's stream still for that long (profiled: 100 chats, 3.5 s of 8.9).
         history, question, lang = self._question(turn, lang)
         if prompt is None and not self.speaks(lang):
             async for d in self._course_answer(turn, history, question, lang):
@@ -205,7 +206,14 @@ class Chat:
             raise RuntimeError("no model: use the course-only answer (dltutor ask --llm none)")
         if isinstance(prompt, list):
             prompt = PromptParts.from_messages(prompt, lang)
-        messages = prompt or self._prompt(history, turn, question, lang)
+        if prompt is None:
+            try:
+                prompt = await asyncio.to_thread(self._prompt, history, turn, question, lang)
+            except asyncio.CancelledError:  # Stop while the course was searched: kept as stopped
+                turn.reply.status, turn.reply.error_kind = "stopped", "cancelled"
+                await despite_cancel(asyncio.to_thread(self._save, turn))
+                raise
+        messages = prompt
         last_save = time.monotonic()
         # The client waits for a generation slot first (admission control, in llm/), served
         # round-robin across learners; `on_position` hears the place in the queue meanwhile.
