@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from dltutor.cli import article, bench, chat, course, doctor, exercise, learn, plan, web
+from dltutor.cli import (
+    article,
+    bench,
+    chat,
+    course,
+    doctor,
+    exercise,
+    grader_worker,
+    learn,
+    plan,
+    web,
+)
 
 app = typer.Typer(
     name="dltutor",
@@ -14,7 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (chat, course, exercise, plan, learn, doctor, web, bench, article):
+for module in (chat, course, exercise, plan, learn, doctor, web, grader_worker, bench, article):
     module.register(app)
 
 
