@@ -52,7 +52,9 @@ async def grade_submission(
         log.warning("submission %s: no exercise %r here", submission, exercise)
         return {"unknown": exercise}
     finally:
+        # wait for the beat to end: a beat landing after SAQ's final write would undo it
         beat.cancel()
+        await asyncio.wait([beat])  # (not `await beat`: that would swallow our own cancel)
     record = {"result": res.to_record(), "worker": worker_name(), "attempt": job.attempts}
     if await redis.set(key, json.dumps(record), nx=True, ex=RESULT_TTL):
         log.info("wrote result of submission %s (passed=%s)", submission, res.passed)
