@@ -9,14 +9,16 @@ import asyncio
 import json
 import os
 import signal
+import socket
 from pathlib import Path
 
 import pytest
 import redis
 
 from dltutor.config import Settings, get_settings
+from dltutor.doctor import check_grading
 from dltutor.grader import grade
-from dltutor.grader.queue import grade_async, result_key
+from dltutor.grader.queue import GradingFailed, grade_async, result_key
 from tests.grader.queue_helpers import GOOD, SLOW, WRONG, needs_redis, redis_db, workers
 
 
@@ -56,6 +58,8 @@ async def test_two_workers_grade_a_right_and_a_wrong_submission(tmp_path: Path) 
             assert any(record["worker"].endswith(w.name_suffix) for w in ws), record["worker"]
             assert not record["worker"].endswith(f":{os.getpid()}")
             assert record["attempt"] == 1
+        doctor = await asyncio.to_thread(check_grading, s)  # what `dltutor doctor` shows
+        assert doctor["mode"] == "queue" and doctor["workers"] == 2 and doctor["queued"] == 0
         logs = "".join(w.text() for w in ws)
         assert logs.count("wrote result of submission good") == 1
         assert logs.count("wrote result of submission wrong") == 1
@@ -110,6 +114,25 @@ async def test_a_worker_killed_mid_job_has_its_job_graded_once_by_the_other(
         )
         assert writes == 1
         assert "wrote result of submission slow" in other.text()
+
+
+@needs_redis
+async def test_with_no_worker_running_a_submission_fails_at_once() -> None:
+    with redis_db(12) as url:
+        t0 = asyncio.get_running_loop().time()
+        with pytest.raises(GradingFailed, match="no grader worker"):
+            await grade_async("ex.dot_product", GOOD, settings=queue_settings(url))
+        assert asyncio.get_running_loop().time() - t0 < 5  # not after the long deadline
+        assert redis.Redis.from_url(url).keys("saq:job:*") == []  # and nothing was enqueued
+
+
+async def test_an_unreachable_queue_is_a_grading_failure() -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"redis://127.0.0.1:{s.getsockname()[1]}/0"
+    with pytest.raises(GradingFailed, match="unreachable"):
+        await grade_async("ex.dot_product", GOOD, settings=queue_settings(url))
+    assert "error" in await asyncio.to_thread(check_grading, queue_settings(url))
 
 
 def test_the_worker_refuses_to_start_without_a_queue(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,12 +8,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from dltutor.grader.queue import FUNCTION, open_queue
+from dltutor.web.app import create_app
 from dltutor.web.ui import ui
 from tests.grader.queue_helpers import GOOD, WRONG, needs_redis, redis_db, workers
-from tests.web.conftest import csrf, make_client
+from tests.web.conftest import app_settings, csrf, make_client
+from tests.web.live import LiveServer
+from tests.web.test_browser import ARGS, CHROMIUM
 
 EX = "ex.dot_product"
 
@@ -56,3 +60,28 @@ def test_a_long_queue_answers_429_with_retry_after_then_a_worker_grades(tmp_path
                 assert w.text().count("wrote result of submission") == 2  # filler + this one
             subs = c.get(f"/api/exercises/{EX}").json()["submissions"]
             assert [s["passed"] for s in subs] == [True]
+
+
+@needs_redis
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed (make sysdeps)")
+def test_the_exercise_page_shows_the_busy_message_and_keeps_the_code(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with redis_db(14) as url:
+        settings = app_settings(
+            tmp_path, f"sqlite:///{tmp_path}/b.db", None, single_user=True, redis_url=url,
+            grader_queue_limit=0, grader_retry_after=7,
+        )  # fmt: skip
+        with LiveServer(create_app(settings)) as server, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_context(locale="zh-CN").new_page()
+            page.goto(f"{server.url}/lang/zh")
+            page.goto(f"{server.url}/exercises/{EX}")
+            page.locator("#code").fill(GOOD)
+            page.click("#submit-code")
+            expect(page.locator("#results pre.error")).to_have_text(
+                ui("err.grading_busy", "zh", seconds=7)
+            )
+            assert page.locator("#code").input_value() == GOOD  # nothing lost
+            browser.close()

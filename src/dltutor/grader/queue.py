@@ -18,7 +18,9 @@ What holds, and how:
   SAQ's sweep (every worker runs it) retries a job whose heartbeat stopped for longer than
   `grader_heartbeat` seconds, at most `grader_retries` times.
 - Bounded. A job runs at most `grader_job_timeout` seconds. With `grader_queue_limit` jobs
-  already waiting, `GradingBusy` says when to come back, and nothing is enqueued. (The check
+  already waiting, `GradingBusy` says when to come back, and nothing is enqueued; with no live
+  worker (SAQ's worker registrations expire 11 s after a worker's last beat), or Redis out of
+  reach, `GradingFailed` says so at once rather than leave the learner waiting. (The check
   and the enqueue are two steps, so replicas may overshoot the limit by a few jobs: the limit
   is there to stop unbounded waits, not to count exactly.)
 """
@@ -27,10 +29,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 import weakref
 from typing import Any
 
+from redis.exceptions import RedisError
 from saq import Job, Queue
 from saq.job import TERMINAL_STATUSES
 
@@ -41,6 +45,8 @@ from dltutor.grader.runner import UnknownExercise, grade
 QUEUE_NAME = "dltutor-grading"
 FUNCTION = "grade_submission"
 RESULT_TTL = 24 * 3600  # seconds a result is kept for a late retry to find
+
+log = logging.getLogger(__name__)
 
 
 class GradingBusy(Exception):
@@ -53,7 +59,8 @@ class GradingBusy(Exception):
 
 
 class GradingFailed(Exception):
-    """The queue gave up on a submission (every attempt died, or no worker took it in time)."""
+    """Not graded: no worker is running, Redis is unreachable, every attempt died, or no worker
+    finished it in time."""
 
 
 def result_key(submission: str) -> str:
@@ -94,10 +101,22 @@ async def grade_async(
     s = settings or get_settings()
     if not s.redis_url:
         return await asyncio.to_thread(grade, exercise_id, code, lang=lang)
-    q = _queue(s.redis_url)
-    queued = await q.count("queued")
-    if queued >= s.grader_queue_limit:
-        raise GradingBusy(s.grader_retry_after, queued)
+    try:
+        return await _through_queue(exercise_id, code, lang, submission, s, s.redis_url)
+    except RedisError as e:  # Redis down or unreachable: say so, as any grading failure
+        log.error("grading queue unreachable: %s", e)
+        raise GradingFailed(f"grading queue unreachable: {e}") from e
+
+
+async def _through_queue(
+    exercise_id: str, code: str, lang: str, submission: str | None, s: Settings, url: str
+) -> GradeResult:
+    q = _queue(url)
+    info = await q.info()
+    if info["queued"] >= s.grader_queue_limit:
+        raise GradingBusy(s.grader_retry_after, info["queued"])
+    if not info["workers"]:  # nobody would take it: fail now rather than wait for the deadline
+        raise GradingFailed("no grader worker is running (start `dltutor grader-worker`)")
     submission = submission or uuid.uuid4().hex
     job = Job(
         function=FUNCTION,

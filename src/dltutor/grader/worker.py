@@ -74,6 +74,14 @@ async def _heartbeat(ctx: Context) -> None:
             await job.update()
 
 
+async def _ready(ctx: Context) -> None:
+    """Register before taking the first job (SAQ's own first registration comes a moment later),
+    so that the web, which refuses submissions while no worker is registered, sees this one."""
+    worker = ctx["worker"]
+    await worker.worker_info(ttl=worker.timers["worker_info"] + 1)
+    log.info("grader worker %s ready: up to %d gradings at once", worker_name(), worker.concurrency)
+
+
 def make_worker(settings: Settings, concurrency: int, grace: int = 30) -> Worker:
     if not settings.redis_url:
         raise ValueError("no queue: set DLTUTOR_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
@@ -88,6 +96,7 @@ def make_worker(settings: Settings, concurrency: int, grace: int = 30) -> Worker
     return Worker(
         open_queue(settings.redis_url),
         functions=[(FUNCTION, grade_submission)],
+        startup=_ready,
         concurrency=concurrency,
         timers=timers,
         shutdown_grace_period_s=grace,
@@ -98,7 +107,6 @@ def make_worker(settings: Settings, concurrency: int, grace: int = 30) -> Worker
 async def run(settings: Settings, concurrency: int, grace: int = 30) -> None:
     """Take and grade jobs until SIGINT/SIGTERM."""
     worker = make_worker(settings, concurrency, grace)
-    log.info("grader worker %s: up to %d gradings at once", worker_name(), concurrency)
     await worker.start()
     await worker.queue.disconnect()
     log.info("grader worker %s stopped", worker_name())

@@ -51,8 +51,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "现在排队评测的提交太多，请 {seconds} 秒后再把代码粘贴过来。",
     },
     "grading_failed": {
-        "en": "Your code could not be graded this time (a grading machine failed): paste it again.",
-        "zh": "这次没能评测你的代码（评测机出了问题），请再粘贴一次。",
+        "en": "Your code could not be graded just now (no grading machine is running, or one failed): paste it again in a moment.",
+        "zh": "现在没能评测你的代码（没有评测机在运行，或评测机出了问题），请稍后再粘贴一次。",
     },
     "passed": {
         "en": "✅ `{id}` passes every test. Well done!",

@@ -55,8 +55,9 @@ UI: dict[str, dict[str, str]] = {
         " Your code is still in the editor.",
     },
     "err.grading_failed": {
-        "zh": "这次提交没能评测完（评测机出了问题），请再提交一次。",
-        "en": "This submission could not be graded (a grading machine failed): submit it again.",
+        "zh": "这次提交没能评测（没有评测机在运行，或评测机出了问题），请稍后再提交一次。",
+        "en": "This submission could not be graded (no grading machine is running, or one"
+        " failed): submit it again in a moment.",
     },
     "err.csrf": {
         "zh": "页面已过期，请刷新后重试",
