@@ -135,6 +135,20 @@ async def test_an_unreachable_queue_is_a_grading_failure() -> None:
     assert "error" in await asyncio.to_thread(check_grading, queue_settings(url))
 
 
+@needs_redis
+async def test_a_job_past_its_timeout_fails_and_writes_nothing(tmp_path: Path) -> None:
+    with redis_db(12) as url, workers(url, 1, tmp_path) as (w,):
+        s = queue_settings(url).model_copy(update={"grader_job_timeout": 2, "grader_retries": 0})
+        t0 = asyncio.get_running_loop().time()
+        with pytest.raises(GradingFailed, match="not graded"):
+            await grade_async("ex.dot_product", SLOW, submission="late", settings=s)
+        assert asyncio.get_running_loop().time() - t0 < 15
+        assert redis.Redis.from_url(url).get(result_key("late")) is None
+        ok = await grade_async("ex.dot_product", GOOD, submission="next", settings=s)
+        assert ok.passed  # the worker goes on with the next job
+        assert "wrote result of submission late" not in w.text()
+
+
 def test_the_worker_refuses_to_start_without_a_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

@@ -28,12 +28,14 @@ What holds, and how:
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import uuid
 import weakref
 from typing import Any
 
+import anyio.to_thread
 from redis.exceptions import RedisError
 from saq import Job, Queue
 from saq.job import TERMINAL_STATUSES
@@ -100,7 +102,12 @@ async def grade_async(
     GradingBusy (only with a queue) and GradingFailed."""
     s = settings or get_settings()
     if not s.redis_url:
-        return await asyncio.to_thread(grade, exercise_id, code, lang=lang)
+        # anyio's worker threads (the web's threadpool, 40 of them), not asyncio's default
+        # executor (cores + 4): gradings waiting for a GRADING_SLOT there would hold up
+        # everything else that runs in it, such as saving chat replies.
+        return await anyio.to_thread.run_sync(
+            functools.partial(grade, exercise_id, code, lang=lang)
+        )
     try:
         return await _through_queue(exercise_id, code, lang, submission, s, s.redis_url)
     except RedisError as e:  # Redis down or unreachable: say so, as any grading failure
