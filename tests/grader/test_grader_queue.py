@@ -149,6 +149,21 @@ async def test_a_job_past_its_timeout_fails_and_writes_nothing(tmp_path: Path) -
         assert "wrote result of submission late" not in w.text()
 
 
+@needs_redis
+async def test_ctrl_c_lets_the_running_grading_finish_then_stops(tmp_path: Path) -> None:
+    with redis_db(13) as url, workers(url, 1, tmp_path) as (w,):
+        pending = asyncio.create_task(
+            grade_async("ex.dot_product", SLOW, submission="finish", settings=queue_settings(url))
+        )
+        while "grading submission finish" not in w.text():
+            await asyncio.sleep(0.05)
+        w.proc.send_signal(signal.SIGINT)
+        res = await asyncio.wait_for(pending, 30)
+        assert res.passed  # graded by the worker that was told to stop, not abandoned
+        assert await asyncio.to_thread(w.proc.wait, 30) == 0
+        assert "wrote result of submission finish" in w.text() and "stopped" in w.text()
+
+
 def test_the_worker_refuses_to_start_without_a_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
