@@ -157,6 +157,8 @@ async def _await_result(q: Queue, submission: str, timeout: float) -> dict[str, 
             await job.refresh(until_complete=min(left, 1.0))
         except TimeoutError:
             job = await q.job(submission)
+        except RuntimeError:  # SAQ's record is gone (expired, deleted): the result may be there
+            job = None
     stored = await q.redis.get(result_key(submission))  # type: ignore[attr-defined]
     if stored is not None:  # the one result written, whatever SAQ says about the last attempt
         return dict(json.loads(stored))
