@@ -72,16 +72,19 @@ class WorkerProc:
 
 
 @contextmanager
-def workers(url: str, n: int, tmp: Path, **env: str) -> Iterator[list[WorkerProc]]:
-    """`n` grader workers (one grading at a time each) on `url`, stopped with SIGINT after."""
+def workers(url: str, n: int, tmp: Path, grace: int = 5) -> Iterator[list[WorkerProc]]:
+    """`n` grader workers (one grading at a time each) on `url`, stopped with SIGINT after;
+    `grace`: the seconds a running grading gets to finish then."""
     procs: list[WorkerProc] = []
-    environ = {**os.environ, "DLTUTOR_REDIS_URL": url, "DLTUTOR_GRADER_HEARTBEAT": "2", **env}
+    # A 3 s heartbeat (10 s by default): a dead worker's job comes back in about 3 + 3 + 5 s,
+    # with room for a beat delayed on a loaded machine before a live job is taken for dead.
+    environ = {**os.environ, "DLTUTOR_REDIS_URL": url, "DLTUTOR_GRADER_HEARTBEAT": "3"}
     try:
         for i in range(n):
             log = tmp / f"worker{i}.log"
             with log.open("wb") as out:
                 p = subprocess.Popen(
-                    [DLTUTOR, "grader-worker", "--concurrency", "1", "--grace", "5"],
+                    [DLTUTOR, "grader-worker", "--concurrency", "1", "--grace", str(grace)],
                     env=environ,
                     stdout=out,
                     stderr=subprocess.STDOUT,

@@ -23,7 +23,7 @@ from tests.grader.queue_helpers import GOOD, SLOW, WRONG, needs_redis, redis_db,
 
 
 def queue_settings(url: str) -> Settings:
-    return get_settings().model_copy(update={"redis_url": url, "grader_heartbeat": 2})
+    return get_settings().model_copy(update={"redis_url": url, "grader_heartbeat": 3})
 
 
 async def test_without_a_queue_grading_is_in_process() -> None:
@@ -151,14 +151,15 @@ async def test_a_job_past_its_timeout_fails_and_writes_nothing(tmp_path: Path) -
 
 @needs_redis
 async def test_ctrl_c_lets_the_running_grading_finish_then_stops(tmp_path: Path) -> None:
-    with redis_db(13) as url, workers(url, 1, tmp_path) as (w,):
+    # a grace well past the grading's 4 s sleep plus a start-up slowed by a loaded machine
+    with redis_db(13) as url, workers(url, 1, tmp_path, grace=60) as (w,):
         pending = asyncio.create_task(
             grade_async("ex.dot_product", SLOW, submission="finish", settings=queue_settings(url))
         )
         while "grading submission finish" not in w.text():
             await asyncio.sleep(0.05)
         w.proc.send_signal(signal.SIGINT)
-        res = await asyncio.wait_for(pending, 30)
+        res = await asyncio.wait_for(pending, 60)
         assert res.passed  # graded by the worker that was told to stop, not abandoned
         assert await asyncio.to_thread(w.proc.wait, 30) == 0
         assert "wrote result of submission finish" in w.text() and "stopped" in w.text()

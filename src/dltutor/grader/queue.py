@@ -16,7 +16,9 @@ What holds, and how:
   and the web still writes the learner's Grade row once, from the one result it awaits.
 - A dead worker's job is graded elsewhere. A worker beats the job's heartbeat while grading;
   SAQ's sweep (every worker runs it) retries a job whose heartbeat stopped for longer than
-  `grader_heartbeat` seconds, at most `grader_retries` times.
+  `grader_heartbeat` seconds, at most `grader_retries` times. (SAQ compares the time of the
+  last beat, written by one machine, with the clock of another: the machines' clocks must agree
+  to well within a heartbeat, as NTP keeps them.)
 - Bounded. A job runs at most `grader_job_timeout` seconds. With `grader_queue_limit` jobs
   already waiting, `GradingBusy` says when to come back, and nothing is enqueued; with no live
   worker (SAQ's worker registrations expire 11 s after a worker's last beat), or Redis out of
