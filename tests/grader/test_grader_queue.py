@@ -60,9 +60,17 @@ async def test_two_workers_grade_a_right_and_a_wrong_submission(tmp_path: Path) 
             assert record["attempt"] == 1
         doctor = await asyncio.to_thread(check_grading, s)  # what `dltutor doctor` shows
         assert doctor["mode"] == "queue" and doctor["workers"] == 2 and doctor["queued"] == 0
+        # the same submission sent twice at once (a double click, a retried request): one job
+        a, b = await asyncio.gather(
+            grade_async("ex.dot_product", GOOD, submission="twice", settings=s),
+            grade_async("ex.dot_product", GOOD, submission="twice", settings=s),
+        )
+        assert a.passed and b.passed and a.timings == b.timings  # one grading's own figures
         logs = "".join(w.text() for w in ws)
         assert logs.count("wrote result of submission good") == 1
         assert logs.count("wrote result of submission wrong") == 1
+        assert logs.count("grading submission twice") == 1
+        assert logs.count("wrote result of submission twice") == 1
 
 
 @needs_redis
