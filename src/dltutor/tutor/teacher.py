@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from dltutor import prompts
-from dltutor.grader.queue import GradingBusy, GradingFailed
 from dltutor.i18n import detect_lang
 from dltutor.learning.policy import (
     AdvancePayload,
@@ -135,6 +134,10 @@ class Teacher:
                 repo.add_message(db, conversation=conv, role="user", content=text)
             code = _code_in(text)
             if loop.awaiting == "exercise" and loop.exercise and code:
+                # here, not at the top: the grader and the queue cost ~0.5 s to import, and
+                # most turns never grade
+                from dltutor.grader.queue import GradingBusy, GradingFailed
+
                 try:
                     passed = await self._grade(
                         learner_id, conversation_id, loop.exercise, code, lang, result
@@ -506,7 +509,9 @@ class Teacher:
             return 3
 
 
-def _not_graded_text(e: GradingBusy | GradingFailed, lang: str) -> str:
+def _not_graded_text(e: Exception, lang: str) -> str:
+    from dltutor.grader.queue import GradingBusy
+
     if isinstance(e, GradingBusy):
         return phrase("grading_busy", lang, seconds=e.retry_after)
     return phrase("grading_failed", lang)
