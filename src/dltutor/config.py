@@ -82,7 +82,8 @@ class Settings(BaseSettings):
     signin_limit_account: str = "5/minute;20/hour;50/day"
     signin_limit_address: str = "60/minute;600/hour"
     signup_limit_address: str = "30/minute;300/hour"
-    # Shared state for several replicas (rate limits now): redis://host:6379/0. Unset: in memory.
+    # Shared state for several replicas (rate limits, the grading queue): redis://host:6379/0.
+    # Unset: in memory, and submissions are graded in this process.
     redis_url: str | None = None
 
     # --- grader ---------------------------------------------------------------------------
@@ -97,6 +98,17 @@ class Settings(BaseSettings):
     # folder (or two could run and sweep one uid at once), so the default is machine-wide;
     # tests point it at a fresh folder of their own.
     grader_slot_dir: Path | None = None
+    # The grading queue (with redis_url: `dltutor grader-worker` processes grade; see
+    # grader/queue.py). A job runs at most `grader_job_timeout` seconds (a project trains for up
+    # to 600), a worker that stops beating its heart for `grader_heartbeat` seconds is presumed
+    # dead and its job is given to another worker, at most `grader_retries` times. With more
+    # than `grader_queue_limit` submissions waiting, the web answers "busy, retry in
+    # `grader_retry_after` seconds" (429) rather than let learners wait without end.
+    grader_job_timeout: int = 900
+    grader_heartbeat: int = 10
+    grader_retries: int = 2
+    grader_queue_limit: int = 200
+    grader_retry_after: int = 10
 
     # --- Jupyter (`%load_ext dltutor`) ---------------------------------------------------------
     # A class install's server (e.g. https://tutor.example.edu) and a personal API token made on

@@ -15,6 +15,7 @@ def run_doctor(settings: Settings, llm: str | None = None, generate: bool = True
         "backend": check_backend(settings, llm, generate),
         "database": check_database(settings),
         "sandbox": check_sandbox(),
+        "grading": check_grading(settings),
         "course": check_course(),
         "home": str(settings.home),
     }
@@ -81,6 +82,31 @@ def check_sandbox() -> dict[str, Any]:
     from dltutor.grader import isolation_status
 
     return dict(isolation_status())
+
+
+def check_grading(settings: Settings) -> dict[str, Any]:
+    """Where submissions are graded: in this process, or by grader workers through Redis (then
+    how many workers are alive and how many submissions wait)."""
+    if not settings.redis_url:
+        return {"mode": "in process (set DLTUTOR_REDIS_URL to grade on grader workers)"}
+    from dltutor.grader.queue import open_queue
+
+    shown = settings.redis_url.split("@")[-1]  # never print a password
+
+    async def info() -> dict[str, Any]:
+        q = open_queue(settings.redis_url or "")
+        try:
+            got = await q.info()
+        finally:
+            await q.disconnect()
+        return {"workers": len(got["workers"]), "queued": got["queued"], "active": got["active"]}
+
+    out: dict[str, Any] = {"mode": "queue", "redis": shown}
+    try:
+        out.update(asyncio.run(info()))
+    except Exception as e:  # report, never crash
+        out["error"] = str(e)
+    return out
 
 
 def check_course() -> dict[str, Any]:

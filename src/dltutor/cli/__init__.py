@@ -13,6 +13,7 @@ from dltutor.cli import (
     doctor,
     exercise,
     export,
+    grader_worker,
     learn,
     plan,
     web,
@@ -26,7 +27,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (chat, course, exercise, plan, learn, doctor, web, bench, article, classes, export):
+for module in (
+    chat,
+    course,
+    exercise,
+    plan,
+    learn,
+    doctor,
+    web,
+    grader_worker,
+    bench,
+    article,
+    classes,
+    export,
+):
     module.register(app)
 
 

@@ -53,3 +53,10 @@ class GradeResult:
         d = asdict(self)
         d["tests"] = [asdict(t) for t in self.tests]
         return d
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> GradeResult:
+        """The inverse of `to_record` (a result that crossed the grading queue as JSON)."""
+        fields = {k: v for k, v in record.items() if k in cls.__dataclass_fields__}
+        fields["tests"] = [TestResult(**t) for t in record.get("tests") or []]
+        return cls(**fields)

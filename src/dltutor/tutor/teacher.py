@@ -10,7 +10,6 @@ explains and answers free questions, grounded in the lesson. Everything lands in
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -135,9 +134,20 @@ class Teacher:
                 repo.add_message(db, conversation=conv, role="user", content=text)
             code = _code_in(text)
             if loop.awaiting == "exercise" and loop.exercise and code:
-                passed = await self._grade(
-                    learner_id, conversation_id, loop.exercise, code, lang, result
-                )
+                # here, not at the top: the grader and the queue cost ~0.5 s to import, and
+                # most turns never grade
+                from dltutor.grader.queue import GradingBusy, GradingFailed
+
+                try:
+                    passed = await self._grade(
+                        learner_id, conversation_id, loop.exercise, code, lang, result
+                    )
+                except (GradingBusy, GradingFailed) as e:
+                    # not graded: say so and when to resubmit; the loop still awaits the code
+                    said = _not_graded_text(e, lang)
+                    async for d in self._post(learner_id, conversation_id, result, said):
+                        yield d
+                    return
                 async for d in self._post(
                     learner_id, conversation_id, result, self._grade_text(result.grade, lang)
                 ):
@@ -464,9 +474,9 @@ class Teacher:
     async def _grade(
         self, learner_id: int, conv: int, exercise: str, code: str, lang: str, result: TurnResult
     ) -> bool:
-        from dltutor.grader import grade
+        from dltutor.grader.queue import grade_async
 
-        res = await asyncio.to_thread(grade, exercise, code, lang=lang)
+        res = await grade_async(exercise, code, lang=lang, settings=self.app.settings)
         with self.sessions() as db, db.begin():
             record.apply_grade(db, self.course, learner_id, res, code)
         result.grade = res
@@ -497,6 +507,14 @@ class Teacher:
             return len(self._exercise(exercise_id).hints)
         except KeyError:
             return 3
+
+
+def _not_graded_text(e: Exception, lang: str) -> str:
+    from dltutor.grader.queue import GradingBusy
+
+    if isinstance(e, GradingBusy):
+        return phrase("grading_busy", lang, seconds=e.retry_after)
+    return phrase("grading_failed", lang)
 
 
 def _code_in(text: str) -> str | None:

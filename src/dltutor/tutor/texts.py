@@ -46,6 +46,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Not yet — have another go at `{id}`. Tests that failed:\n\n{failures}",
         "zh": "还没通过，再试一次 `{id}`。未通过的测试：\n\n{failures}",
     },
+    "grading_busy": {
+        "en": "Too many submissions are waiting to be graded just now: paste your code again in {seconds} seconds.",
+        "zh": "现在排队评测的提交太多，请 {seconds} 秒后再把代码粘贴过来。",
+    },
+    "grading_failed": {
+        "en": "Your code could not be graded just now (no grading machine is running, or one failed): paste it again in a moment.",
+        "zh": "现在没能评测你的代码（没有评测机在运行，或评测机出了问题），请稍后再粘贴一次。",
+    },
     "passed": {
         "en": "✅ `{id}` passes every test. Well done!",
         "zh": "✅ `{id}` 通过了全部测试，做得好！",

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dltutor.course.exercises import Exercise, get_exercise, load_exercises
 from dltutor.course.render import render_markdown
-from dltutor.grader import grade
+from dltutor.grader.queue import GradingBusy, GradingFailed, grade_async
 from dltutor.store import repo
 from dltutor.store.models import Grade
 from dltutor.tutor import hints, record
@@ -26,6 +27,7 @@ from dltutor.web.deps import (
     SessionDep,
     page_lang,
 )
+from dltutor.web.ui import ui
 
 router = APIRouter(prefix="/api", tags=["exercises"])
 
@@ -173,20 +175,33 @@ def read_exercise(
     return exercise_out(db, course, ex, me.id, page_lang(request, me))
 
 
-@router.post("/exercises/{exercise_id}/submissions", response_model=GradeOut, dependencies=[CSRF])
+@router.post(
+    "/exercises/{exercise_id}/submissions",
+    response_model=GradeOut,
+    dependencies=[CSRF],
+    responses={429: {"description": "Too many submissions waiting; see Retry-After"}},
+)
 async def submit(
     exercise_id: ExercisePath,
     body: SubmitIn,
     request: Request,
     course: CourseDep,
     me: CurrentLearner,
-) -> GradeOut:
-    """Grade the learner's code against the hidden tests (in the sandbox) and keep the result:
-    mastery and the topic's review schedule move with it."""
+) -> GradeOut | JSONResponse:
+    """Grade the learner's code against the hidden tests (in the sandbox, here or on a grader
+    worker) and keep the result: mastery and the topic's review schedule move with it."""
     ex = _exercise(exercise_id)
     lang = page_lang(request, me)
-    # Grading blocks for seconds: a worker thread (the grader bounds how many run at once).
-    result = await run_in_threadpool(grade, ex.id, body.code, lang=lang)
+    try:
+        result = await grade_async(ex.id, body.code, lang=lang, settings=request.app.state.settings)
+    except GradingBusy as e:
+        return JSONResponse(
+            {"detail": ui("err.grading_busy", lang, seconds=e.retry_after)},
+            status_code=429,
+            headers={"Retry-After": str(e.retry_after)},
+        )
+    except GradingFailed as e:
+        raise HTTPException(503, ui("err.grading_failed", lang)) from e
 
     def store() -> GradeOut:
         with request.app.state.tutor.sessions() as db, db.begin():

@@ -49,6 +49,16 @@ UI: dict[str, dict[str, str]] = {
         "zh": "服务器正忙，请稍后再试。",
         "en": "The server is busy just now: try again in a moment.",
     },
+    "err.grading_busy": {
+        "zh": "评测排队的提交太多，请 {seconds} 秒后再提交。你的代码还在编辑器里。",
+        "en": "Too many submissions are waiting to be graded: submit again in {seconds} seconds."
+        " Your code is still in the editor.",
+    },
+    "err.grading_failed": {
+        "zh": "这次提交没能评测（没有评测机在运行，或评测机出了问题），请稍后再提交一次。",
+        "en": "This submission could not be graded (no grading machine is running, or one"
+        " failed): submit it again in a moment.",
+    },
     "err.csrf": {
         "zh": "页面已过期，请刷新后重试",
         "en": "This page expired; reload it and try again",

@@ -36,7 +36,12 @@
       headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
       body: payload ? JSON.stringify(payload) : null,
     });
-    if (!r.ok) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
+    if (!r.ok) {  // say the server's own words when it sent some (busy: retry in N s)
+      const text = await r.text();
+      let detail = null;
+      try { detail = JSON.parse(text).detail; } catch (_) { /* not JSON */ }
+      throw new Error(typeof detail === "string" ? detail : `HTTP ${r.status}: ${text}`);
+    }
     return r.json();
   }
 
@@ -64,7 +69,7 @@
     try {
       show(await post(`/api/exercises/${id}/submissions`, {code: code.value}));
     } catch (e) {
-      results.replaceChildren(el("pre", "error", String(e))); results.hidden = false;
+      results.replaceChildren(el("pre", "error", e.message)); results.hidden = false;
     } finally {
       $("submit-code").disabled = false; $("grading").hidden = true;
     }
@@ -84,7 +89,7 @@
       $("hint-count").textContent = d.shown;
       $("hint-button").disabled = d.shown >= d.total;
     } catch (e) {
-      results.replaceChildren(el("pre", "error", String(e))); results.hidden = false;
+      results.replaceChildren(el("pre", "error", e.message)); results.hidden = false;
     }
   };
 })();
