@@ -100,3 +100,27 @@ async def test_a_waiting_teaching_turn_is_told_its_place_too(tmp_path: Path) -> 
         kinds = [k for k, _ in events(r.text)]
         assert "queue" in kinds and kinds.index("queue") < kinds.index("answer"), kinds
         assert kinds[-1] == "done"
+
+
+async def test_a_full_queue_answers_429_with_retry_after_before_any_stream(
+    tmp_path: Path,
+) -> None:
+    with FakeLLMServer() as llm, serve(tmp_path, llm, max_concurrent=1, queue_limit=1) as live:
+        llm.enqueue(Script(chunks=["slow"], first_token_delay=1.0), Script(chunks=["two"]))
+        async with (
+            httpx.AsyncClient(base_url=live.url, timeout=30) as a,
+            httpx.AsyncClient(base_url=live.url, timeout=30) as b,
+            httpx.AsyncClient(base_url=live.url, timeout=30) as c,
+        ):
+            first = await occupy_the_slot(llm, a, "first")
+            second = asyncio.create_task(chat(b, "second"))  # waits: the queue is now full
+            token = (await c.get("/api/me")).json()["csrf_token"]
+            await asyncio.sleep(0.2)
+            r = await c.post(
+                "/api/chat", json={"text": "第三个问题"}, headers={"X-CSRF-Token": token}
+            )
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+            assert "太忙" in r.json()["detail"]  # in the language of the question
+            assert (await first)[-1][0] == "done" and (await second)[-1][0] == "done"
+            convs = (await c.get("/api/conversations")).json()
+        assert len(convs) == 2  # the refused question started nothing

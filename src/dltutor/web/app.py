@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dltutor.config import Settings, get_settings
+from dltutor.llm.errors import Busy
 from dltutor.store import instances
 from dltutor.store.db import init_db
 from dltutor.web.bodies import BodyGuard, validation_error
@@ -136,6 +137,15 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "sign in first"}, status_code=401)
         return RedirectResponse("/signin", status_code=303)
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> Response:
+        """The model's queue is full: 429 with Retry-After, before any stream is opened."""
+        detail = exc.message(page_lang(request))
+        headers = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse(
+            {"detail": detail, "retry_after": exc.retry_after}, status_code=429, headers=headers
+        )
 
     @app.exception_handler(OperationalError)
     async def _db_unavailable(request: Request, exc: OperationalError) -> Response:
