@@ -128,6 +128,18 @@ def get_settings() -> Settings:
     return Settings(_env_file=default_home() / "config.env")  # type: ignore[call-arg]
 
 
+def export_settings(**values: object) -> None:
+    """Put settings into this process's environment, as DLTUTOR_* variables, for the processes
+    it starts (`serve --workers` starts web workers that read their settings afresh)."""
+    for name, value in values.items():
+        if name not in Settings.model_fields:
+            raise KeyError(name)
+        if isinstance(value, bool):
+            value = int(value)
+        os.environ[f"DLTUTOR_{name.upper()}"] = str(value)
+    reset_settings()
+
+
 def reset_settings() -> None:
     """Forget cached settings (tests change the environment between cases)."""
     get_settings.cache_clear()
