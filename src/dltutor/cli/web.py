@@ -74,7 +74,8 @@ def serve(
 
 def _prepare_workers(settings: Settings, updates: Mapping[str, object]) -> None:
     """What N workers need done once, before they start: the schema migrated, the cookie key
-    made (all must sign with one), and this command's options passed on to them."""
+    made (all must sign with one), the search index cached, and this command's options passed
+    on to them."""
     from dltutor.config import export_settings
     from dltutor.llm.backend import resolve_backend
     from dltutor.store.db import upgrade
@@ -99,6 +100,12 @@ def _prepare_workers(settings: Settings, updates: Mapping[str, object]) -> None:
         )
     upgrade(settings.db_url())
     secret_key(settings)
+    # The course search index, built (a fresh home: seconds of CPU) and cached under the home
+    # once, here: N workers each building it at once took N times the CPU while their first
+    # questions waited, and raced to write the same cache folder.
+    from dltutor.course.search import get_index
+
+    get_index()
     export_settings(**updates, migrate_on_start=False)
 
 

@@ -8,8 +8,10 @@ limit. Here the count lives in Redis, and the same rules hold across processes a
   starts while another learner's first waits;
 - any process can tell a waiter its place in that order;
 - a slot is a lease that its process renews while it streams, and so is a place in the queue:
-  a process killed with SIGKILL stops renewing, and its slots and places return on their own
-  within `lease_s`;
+  a process killed with SIGKILL stops renewing, and its slots return on their own within
+  `lease_s`, its places within 3 x `lease_s` (a place costs nobody a slot, and a process busy
+  enough to miss its renewals for a moment should not lose its turn: if it does, it queues
+  again);
 - with `queue_limit` requests waiting, one more is refused at once (`Busy`, "retry in N s").
 
 Every change is one Lua script, which Redis runs atomically: reading the count and granting a
@@ -142,7 +144,7 @@ local n_waiting = redis.call('ZCARD', waiting)
 if queue_limit > 0 and n_waiting >= queue_limit then
   return {'busy', retry_after(limit), n_waiting}
 end
-redis.call('ZADD', waiting, now + lease_ms, ticket)
+redis.call('ZADD', waiting, now + 3 * lease_ms, ticket)  -- see the module docstring
 local q = prefix .. 'q:' .. owner
 -- An owner is in the turns exactly while its list is not empty.
 if redis.call('RPUSH', q, ticket) == 1 then redis.call('RPUSH', turns, owner) end
@@ -170,7 +172,7 @@ for i = 6, 5 + n_held do
 end
 local want = {}
 for i = 6 + n_held, #ARGV do
-  redis.call('ZADD', waiting, 'XX', now + lease_ms, ARGV[i])
+  redis.call('ZADD', waiting, 'XX', now + 3 * lease_ms, ARGV[i])
   want[ARGV[i]] = true
 end
 grant(limit, lease_ms)
@@ -332,7 +334,7 @@ class RedisAdmission:
                             w.granted.set_exception(e)
                 # Waiters are looked at often (or at once when a slot is granted anywhere);
                 # leases only need renewing well within their TTL.
-                pause = self.poll_s if self._waiters else self.lease_s / 3
+                pause = self.poll_s if self._waiters else self.lease_s / 4
                 with suppress(TimeoutError):
                     await asyncio.wait_for(self._kick.wait(), pause)
         finally:
@@ -359,10 +361,23 @@ class RedisAdmission:
                 continue
             if int(state) == -1:
                 w.granted.set_result(None)
-            elif int(state) == 0:  # our place lapsed (this process stalled past the TTL)
-                w.granted.set_exception(Busy(1, len(waiters)))
+            elif int(state) == 0:  # our place lapsed (this process stalled past its TTL)
+                await self._requeue(w)
             else:
                 _tell(w, int(state))
+
+    async def _requeue(self, w: _Waiter) -> None:
+        log.warning("admission: a place in the queue lapsed (a stall past its TTL); queued again")
+        got = await self._run(
+            _ENQUEUE, self.limit, self._lease_ms, self.queue_limit, w.ticket, w.owner
+        )
+        state = _text(got[0])
+        if state == "granted":
+            w.granted.set_result(None)
+        elif state == "busy":
+            w.granted.set_exception(Busy(int(got[1]), int(got[2])))
+        else:
+            _tell(w, int(got[1]))
 
     async def _give_back(self, ticket: str, owner: str) -> None:
         try:
@@ -378,7 +393,11 @@ class RedisAdmission:
     async def _client(self) -> aioredis.Redis:
         loop = asyncio.get_running_loop()
         if self._redis is None or self._loop is not loop:
-            self._loop, self._redis = loop, aioredis.Redis.from_url(self.url)
+            # redis-py gives up on a reply after 5 s by default; a web process whose loop is
+            # busy for a moment (a burst of questions being grounded) read its late replies as
+            # "Redis unavailable" and failed chats that would have been served.
+            client = aioredis.Redis.from_url(self.url, socket_timeout=30)
+            self._loop, self._redis = loop, client
             self._scripts = {}
             self._waiters, self._held, self._keeper = {}, set(), None
             self._kick = asyncio.Event()
