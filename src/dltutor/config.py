@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     # tests point it at a fresh folder of their own.
     grader_slot_dir: Path | None = None
 
+    # --- Jupyter (`%load_ext dltutor`) ---------------------------------------------------------
+    # A class install's server (e.g. https://tutor.example.edu) and a personal API token made on
+    # its profile page: grading, hints and questions then go to the server, as that learner.
+    # Unset: the notebook works on this machine's own store, sandbox and model.
+    server_url: str | None = None
+    token: str | None = None
+
     # --- the command line -----------------------------------------------------------------
     lang: str | None = None  # the CLI's language when --lang is not given
     engine_verbose: bool = False  # llama.cpp's own logging on stderr

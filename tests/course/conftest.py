@@ -8,22 +8,7 @@ from pathlib import Path
 import pytest
 
 from dltutor.course import Course
-from dltutor.course.search import SHIPPED_VECTORS, SearchIndex
-from dltutor.course.search_dense import load_known
-
-
-@pytest.fixture(scope="session")
-def course() -> Course:
-    return Course.load()
-
-
-@pytest.fixture(scope="session")
-def index(course: Course) -> SearchIndex:
-    """The shipped course's index, built by this code (never loaded from a cache), from the
-    vectors shipped with the course (`dltutor course embed`; course check says when they are
-    stale): embedding all of the course's search texts would cost a couple of CPU-minutes."""
-    return SearchIndex.build(course, known=load_known([course.root / SHIPPED_VECTORS]))
-
+from dltutor.course.search import SearchIndex
 
 LESSONS = {
     ("attn.attention_mechanism", "en"): """\

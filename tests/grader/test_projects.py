@@ -23,6 +23,7 @@ from dltutor.grader import projects as P
 from dltutor.grader import runner as grader_runner
 from dltutor.grader.isolation import detect
 from dltutor.grader.sandbox import Sandbox
+from tests.conftest import assert_wrong_solutions_fail
 
 PROJECTS = load_projects()
 IDS = [e.id for e in PROJECTS]
@@ -252,12 +253,6 @@ def test_held_out_labels_never_enter_the_sandbox(
 # ---- real training runs (slow) -----------------------------------------------------------------
 
 
-def expected_failures(path: Path) -> list[str]:
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    m = re.match(r"#\s*expect-fail:\s*(.+)", first)
-    return [n.strip() for n in m.group(1).split(",")] if m else []
-
-
 def limits_line(path: Path) -> dict[str, float]:
     """A wrong solution's `# limits: train_seconds=3` line: graded so, to keep the tests fast."""
     m = re.search(r"^# limits: (.+)$", path.read_text(encoding="utf-8"), re.M)
@@ -287,13 +282,7 @@ def test_reference_passes_and_wrong_solutions_fail(ex: Exercise) -> None:
         assert f"(needs ≥ {need:.2f})" in messages[name] and "accuracy 0." in messages[name]
     assert re.fullmatch(r"trained in [0-9.]+ s \(limit 60 s\)", messages["trains_in_time"])
     assert ref.metrics["train_seconds"] < 60
-    for path, res in zip(wrong, bad, strict=True):
-        assert not res.passed, f"{path.name} passed"
-        failed = {t.name for t in res.failed_tests}
-        for name in expected_failures(path):
-            assert name in failed, f"{path.name}: test {name} should catch it; failed: {failed}"
-        for t in res.failed_tests:
-            assert t.message, f"{path.name}: {t.name} failed without a message"
+    assert_wrong_solutions_fail(wrong, bad)
 
 
 @pytest.mark.slow

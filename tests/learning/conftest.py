@@ -11,11 +11,6 @@ from dltutor.course.model import Course, data_dir
 
 
 @pytest.fixture(scope="session")
-def course() -> Course:
-    return Course.load()
-
-
-@pytest.fixture(scope="session")
 def bare_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     """The topic graph with no topic folders: no quiz, no lesson, no hours anywhere."""
     root = tmp_path_factory.mktemp("bare-course")

@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from dltutor.llm.types import Reply
 from dltutor.store import repo
 from dltutor.store.db import session_scope, upgrade
+from tests.conftest import DATABASES, fresh_database
 
-PG = os.environ.get("DLTUTOR_TEST_POSTGRES_URL")
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/t.db"
-        return
-    if not PG:
-        pytest.skip(
-            "no PostgreSQL server (DLTUTOR_TEST_POSTGRES_URL unset); `make test` starts one"
-        )
-    schema_db = f"t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f"CREATE DATABASE {schema_db}"))
-    url = PG.rsplit("/", 1)[0] + "/" + schema_db
-    yield url
-    from dltutor.store.db import get_engine
-
-    get_engine(url).dispose()
-    with admin.connect() as c:
-        c.execute(text(f"DROP DATABASE {schema_db} WITH (FORCE)"))
-    admin.dispose()
+@pytest.fixture(params=DATABASES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def test_migrations_create_every_table_and_are_idempotent(db_url: str) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from dltutor.config import reset_settings
 from dltutor.grader.limits import Limits
 from dltutor.llm.client import LLMClient
 from dltutor.llm.fake import FakeLLMServer, Script
 from dltutor.verify.snippets import session_limits
+from tests.conftest import use_backend
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -36,9 +34,7 @@ def limits() -> Limits:
 def fake_llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLLMServer]:
     """A fake OpenAI-compatible server, also set as the configured backend (for the CLI)."""
     with FakeLLMServer() as srv:
-        monkeypatch.setenv("DLTUTOR_BACKEND", "vllm")
-        monkeypatch.setenv("DLTUTOR_BASE_URL", srv.base_url)
-        reset_settings()
+        use_backend(monkeypatch, srv.base_url)
         yield srv
 
 
@@ -54,16 +50,3 @@ def reply(text: str) -> Script:
 
 def fenced(code: str) -> str:
     return f"```python\n{code.strip()}\n```"
-
-
-def csrf(c: TestClient) -> str:
-    """The signed-in learner's CSRF token."""
-    return str(c.get("/api/me").json()["csrf_token"])
-
-
-def sse_events(text: str) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for block in text.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        out.append((lines["event"], json.loads(lines["data"])))
-    return out

@@ -1,6 +1,6 @@
 """Hostile blocks are contained and reported, and the sandbox is clean and usable afterwards.
 
-These are the grader's guarantees (tests/grader/test_grader_hostile.py) seen through code
+These are the grader's guarantees (tests/grader/test_hostile.py) seen through code
 verification: the same sandbox runs article and chat code, so they must hold here too.
 """
 

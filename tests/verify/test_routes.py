@@ -12,8 +12,9 @@ from dltutor.config import get_settings
 from dltutor.llm.fake import FakeLLMServer
 from dltutor.web.app import create_app
 from dltutor.web.routes_verify import router
-from tests.verify.conftest import csrf, fenced, reply
-from tests.verify.conftest import sse_events as events
+from tests.conftest import csrf
+from tests.conftest import sse_events as events
+from tests.verify.conftest import fenced, reply
 
 ANSWER = (
     f"Define it:\n\n{fenced('w = 3')}\n\nThen use it:\n\n{fenced('print(w * 2)')}\n\n"

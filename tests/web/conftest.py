@@ -3,8 +3,6 @@ PostgreSQL; a learner's session as a cookie jar; SSE parsing; a live server for 
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -18,8 +16,11 @@ from fastapi.testclient import TestClient
 from dltutor.config import Settings, get_settings
 from dltutor.llm.fake import FakeLLMServer
 from dltutor.web.app import create_app
+from tests.conftest import DATABASES, answer_text, csrf, fresh_database
+from tests.conftest import sse_events as events
 
-PG = os.environ.get("DLTUTOR_TEST_POSTGRES_URL")
+__all__ = ["answer_text", "csrf", "events"]  # the web tests import them from here too
+
 PASSWORD = "correct horse battery"
 
 
@@ -50,22 +51,6 @@ def multi(fake_llm: FakeLLMServer) -> Iterator[TestClient]:
         yield c
 
 
-def csrf(c: TestClient) -> str:
-    return str(c.get("/api/me").json()["csrf_token"])
-
-
-def events(text: str) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for block in text.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        out.append((lines["event"], json.loads(lines["data"])))
-    return out
-
-
-def answer_text(evs: list[tuple[str, dict[str, Any]]]) -> str:
-    return "".join(d["text"] for k, d in evs if k == "answer")
-
-
 # ---- one app per test module, on each database ---------------------------------------------------
 
 
@@ -75,34 +60,13 @@ def module_llm() -> Iterator[FakeLLMServer]:
         yield srv
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASES)
 def db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A fresh database per test module: SQLite, and PostgreSQL when a server is given."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/web.db"
-        return
-    if not PG:
-        pytest.skip(
-            "no PostgreSQL server (DLTUTOR_TEST_POSTGRES_URL unset); `make test` starts one"
-        )
-    from sqlalchemy import create_engine, text
-
-    name = f"w_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name}"))
-    url = PG.rsplit("/", 1)[0] + "/" + name
-    yield url
-    from dltutor.store.db import get_engine
-
-    get_engine(url).dispose()
-    with admin.connect() as c:
-        c.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def app_settings(home: Path, db: str, llm: FakeLLMServer | None, **more: Any) -> Settings:

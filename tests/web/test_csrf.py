@@ -19,6 +19,7 @@ PARAMS = {
     "learner_id": "1",
     "topic_id": "dl.activation_functions",
     "exercise_id": "ex.sigmoid",
+    "token_id": "1",
 }
 BODIES = {
     "/api/chat": {"text": "hi"},
@@ -38,6 +39,7 @@ FORMS = {
     "/onboarding": {"name": "x"},
     "/diagnosis/answer": {"item_id": "a.b/c", "response": "0"},
     "/diagnosis/open": {"answer": "x"},
+    "/profile/tokens": {"name": "x"},
 }
 
 

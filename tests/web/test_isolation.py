@@ -74,6 +74,21 @@ def status(expected: int, method: str, url: Callable[[World], str], **kw: object
     return check
 
 
+def b_cannot_revoke_a_token(c: TestClient, w: World) -> None:
+    """B posting a revoke for A's token id changes nothing: A's token still works."""
+    from tests.web.test_tokens import make_token
+
+    as_user(c, w.a)
+    token = make_token(c, "isolation")
+    token_id = re.findall(r'class="token" data-id="(\d+)"', c.get("/onboarding").text)[-1]
+    h = as_user(c, w.b)
+    r = c.post(f"/profile/tokens/{token_id}/revoke", data={"csrf_token": h["X-CSRF-Token"]})
+    assert r.status_code in (200, 303)
+    c.cookies.clear()
+    me = c.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["id"] == w.a.id
+
+
 # Each route with an id, and what learner B gets on learner A's id.
 ID_ROUTES: dict[str, list[Check]] = {
     "GET /api/conversations/{conversation_id}/messages": [
@@ -99,6 +114,7 @@ ID_ROUTES: dict[str, list[Check]] = {
         status(403, "GET", lambda w: f"/api/class/learners/{w.a.id}"),
     ],
     "GET /class/{learner_id}": [status(403, "GET", lambda w: f"/class/{w.a.id}")],
+    "POST /profile/tokens/{token_id}/revoke": [b_cannot_revoke_a_token],
 }
 
 

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from dltutor.cli import article, bench, chat, course, doctor, exercise, learn, plan, web
+from dltutor.cli import (
+    article,
+    bench,
+    chat,
+    classes,
+    course,
+    doctor,
+    exercise,
+    export,
+    learn,
+    plan,
+    web,
+)
 
 app = typer.Typer(
     name="dltutor",
@@ -14,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (chat, course, exercise, plan, learn, doctor, web, bench, article):
+for module in (chat, course, exercise, plan, learn, doctor, web, bench, article, classes, export):
     module.register(app)
 
 

@@ -78,11 +78,12 @@ def routers() -> list[APIRouter]:
         pages_class,
         pages_exercises,
         pages_learning,
+        pages_tokens,
         routes_verify,
     )
 
     api_modules = [api, api_learning, api_exercises, api_class, routes_verify]
-    page_modules = [pages, pages_learning, pages_exercises, pages_class]
+    page_modules = [pages, pages_learning, pages_exercises, pages_class, pages_tokens]
     return [m.router for m in api_modules + page_modules]
 
 

@@ -17,6 +17,7 @@ from dltutor.course.model import Course
 from dltutor.store import repo
 from dltutor.store.db import session_factory
 from dltutor.store.models import Learner
+from dltutor.tutor import tokens
 from dltutor.tutor.accounts import session_learner
 from dltutor.tutor.app import Tutor
 
@@ -89,6 +90,8 @@ def current_learner(request: Request) -> Learner:
     answer (minutes) must not hold a database connection for its whole length."""
     settings: Settings = request.app.state.settings
     sessions = session_factory(settings.db_url())
+    if (token := bearer_token(request)) is not None:
+        return _token_learner(sessions, token)
     learner_id = request.session.get("learner_id")
     if learner_id is not None:
         with sessions() as db:
@@ -106,6 +109,27 @@ def current_learner(request: Request) -> Learner:
         request.session["learner_id"] = learner.id
         return learner
     raise NotSignedIn()
+
+
+def bearer_token(request: Request) -> str | None:
+    """The personal API token of an `Authorization: Bearer` header, or None without one."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def _token_learner(sessions: sessionmaker[Session], token: str) -> Learner:
+    """A request with a token is that token's learner, or refused (401), whatever its cookie
+    says: a wrong token must never fall back to the browser session or the local learner."""
+    with sessions() as db:
+        learner = tokens.token_learner(db, token)
+        db.commit()  # last_used_at
+    if learner is None:
+        raise HTTPException(
+            401,
+            "invalid or revoked API token | API 令牌无效或已被撤销",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return learner
 
 
 def _local_learner(sessions: sessionmaker[Session]) -> Learner:
@@ -143,6 +167,10 @@ def csrf_token(request: Request) -> str:
 async def check_csrf(request: Request) -> None:
     """State-changing requests carry the session's token: a form field or an X-CSRF-Token header."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    # A token is sent by a script, never by a browser on its own (a cross-site form cannot set
+    # this header), and such a request is authenticated by the token alone (current_learner).
+    if bearer_token(request) is not None:
         return
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(

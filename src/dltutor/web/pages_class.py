@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Literal
 
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from dltutor.tutor import class_export as class_export_
 from dltutor.tutor import progress
 from dltutor.tutor.accounts import class_members
 from dltutor.web import charts
@@ -36,6 +39,24 @@ def class_page(
         )
         rows.append((m, s, mini))
     return render(request, "class.html", me, rows=rows)
+
+
+@router.get("/class/export.{fmt}")
+def class_export(
+    fmt: Literal["csv", "xlsx"],
+    request: Request,
+    db: SessionDep,
+    course: CourseDep,
+    me: CurrentTeacher,
+) -> Response:
+    """The class's progress as a spreadsheet, one row per learner (tutor/class_export.py)."""
+    table = class_export_.class_table(db, course, me, page_lang(request, me))
+    name = f"dltutor-class-{me.class_code or me.id}.{fmt}"
+    return Response(
+        class_export_.export(table, fmt),
+        media_type=class_export_.MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/class/{learner_id}", response_class=HTMLResponse)

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from dltutor.course.model import Course
-from dltutor.tutor import diagnosis, plans, practice, progress, record
+from dltutor.store.models import Learner
+from dltutor.tutor import diagnosis, plans, practice, progress, record, tokens
 from dltutor.tutor.judge import judge
 from dltutor.web import charts
 from dltutor.web.api_learning import ProfileIn, plan_and_weeks, store_judgement
@@ -31,11 +33,21 @@ GOAL_SPLIT = re.compile(r"[,，、;；\n]+")
 
 @router.get("/onboarding", response_class=HTMLResponse)
 def onboarding_form(request: Request, db: SessionDep, me: CurrentLearner) -> HTMLResponse:
+    return profile_page(request, db, me)
+
+
+def profile_page(
+    request: Request, db: Session, me: Learner, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    """The profile page: the learner's profile form and their personal API tokens."""
     profile = record.load_record(db, me.id).profile
     values = profile.model_dump() if profile else {"language": page_lang(request, me)}
     if not profile:
         values["name"] = me.name if me.username != "local" else ""
-    return render(request, "onboarding.html", me, values=values)
+    api_tokens = tokens.active_tokens(db, me.id)
+    return render(
+        request, "onboarding.html", me, status=status, values=values, api_tokens=api_tokens, **extra
+    )
 
 
 @router.post("/onboarding", dependencies=[CSRF])
@@ -216,3 +228,19 @@ def reviews_page(
 ) -> HTMLResponse:
     cards = practice.review_cards(db, course, me.id, page_lang(request, me))
     return render(request, "reviews.html", me, cards=cards)
+
+
+@router.get("/reviews/anki.apkg")
+def reviews_anki(
+    request: Request, db: SessionDep, course: CourseDep, me: CurrentLearner
+) -> Response:
+    """The due reviews and missed quiz items as an Anki deck (tutor/anki.py); importing it
+    again updates the same notes."""
+    from dltutor.tutor import anki
+
+    cards = anki.learner_cards(db, course, me.id, page_lang(request, me))
+    return Response(
+        anki.apkg_bytes(cards),
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": 'attachment; filename="dltutor.apkg"'},
+    )

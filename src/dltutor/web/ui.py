@@ -212,6 +212,12 @@ UI: dict[str, dict[str, str]] = {
         "zh": "现在没有需要复习的主题。",
         "en": "Nothing is due for review right now.",
     },
+    "reviews.anki": {"zh": "导出到 Anki", "en": "Export to Anki"},
+    "reviews.anki_hint": {
+        "zh": "待复习的主题和答错过的测验题，生成 .apkg 卡组；再次导出会更新同样的卡片，不会重复。",
+        "en": "Due topics and the quiz items you missed, as an .apkg deck; exporting again "
+        "updates the same cards rather than adding copies.",
+    },
     "ex.project": {
         "zh": "项目：训练真实模型，评分需要几分钟",
         "en": "project: trains a real model, grading takes minutes",
@@ -237,6 +243,31 @@ UI: dict[str, dict[str, str]] = {
     },
     "class.empty": {"zh": "还没有学生加入。", "en": "No learner has joined yet."},
     "class.learner": {"zh": "学生", "en": "Learner"},
+    "class.export": {"zh": "导出全班进度", "en": "Export the class's progress"},
+    "tokens.title": {"zh": "个人 API 令牌", "en": "Personal API tokens"},
+    "tokens.intro": {
+        "zh": "在 Jupyter 笔记本或脚本里用令牌代表你访问导师的 API（请求头 Authorization: Bearer …）。"
+        "令牌只在创建时显示一次；丢失或不再使用时请撤销。",
+        "en": "A token lets a Jupyter notebook or a script use the tutor's API as you "
+        "(header Authorization: Bearer …). It is shown once, when made; revoke it when it is "
+        "lost or no longer used.",
+    },
+    "tokens.new": {
+        "zh": "新令牌如下。请现在复制保存：离开这个页面后将无法再次查看。",
+        "en": "Your new token is below. Copy it now: it cannot be shown again once you leave.",
+    },
+    "tokens.name": {"zh": "名称", "en": "Name"},
+    "tokens.name_hint": {"zh": "例如：我的笔记本电脑", "en": "e.g. my laptop's notebooks"},
+    "tokens.prefix": {"zh": "开头", "en": "Starts with"},
+    "tokens.created": {"zh": "创建于", "en": "Created"},
+    "tokens.last_used": {"zh": "最近使用", "en": "Last used"},
+    "tokens.revoke": {"zh": "撤销", "en": "Revoke"},
+    "tokens.create": {"zh": "创建令牌", "en": "Make a token"},
+    "tokens.none": {"zh": "你还没有令牌。", "en": "You have no tokens yet."},
+    "tokens.too_many": {
+        "zh": "有效令牌已达上限（20 个），请先撤销不用的令牌。",
+        "en": "You have the most active tokens allowed (20): revoke one you no longer use first.",
+    },
     "common.save": {"zh": "保存", "en": "Save"},
     "common.back": {"zh": "返回", "en": "Back"},
     "common.not_found": {"zh": "找不到该内容", "en": "Not found"},

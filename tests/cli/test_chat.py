@@ -1,4 +1,4 @@
-"""The CLI as a user runs it, against a fake server over HTTP."""
+"""`dltutor ask` and `dltutor chat` as a user runs them, against a fake server over HTTP."""
 
 from __future__ import annotations
 
@@ -13,14 +13,9 @@ from dltutor.config import reset_settings
 from dltutor.llm.fake import FakeLLMServer, Script
 from dltutor.store import repo
 from dltutor.store.db import session_scope
+from tests.conftest import use_backend as use
 
 runner = CliRunner()
-
-
-def use(monkeypatch: pytest.MonkeyPatch, base_url: str, backend: str = "vllm") -> None:
-    monkeypatch.setenv("DLTUTOR_BACKEND", backend)
-    monkeypatch.setenv("DLTUTOR_BASE_URL", base_url)
-    reset_settings()
 
 
 def test_ask_json_streams_and_records(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,34 +50,6 @@ def test_ask_reports_a_dead_backend_clearly(monkeypatch: pytest.MonkeyPatch) -> 
     res = runner.invoke(app, ["ask", "你好"])
     assert res.exit_code == 1
     assert "无法连接模型服务 ollama" in res.output  # a Chinese question gets a Chinese error
-
-
-def test_doctor_json_reports_backend_models_and_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    with FakeLLMServer(models=["qwen2.5:7b", "llama3"]) as srv:
-        use(monkeypatch, srv.base_url, "ollama")
-        res = runner.invoke(app, ["doctor", "--json"])
-    assert res.exit_code == 0, res.output
-    rep = json.loads(res.stdout)
-    assert rep["backend"]["name"] == "ollama" and rep["backend"]["answered"] is True
-    assert (
-        rep["backend"]["models"] == ["qwen2.5:7b", "llama3"]
-        and rep["backend"]["model"] == "qwen2.5:7b"
-    )
-    assert rep["database"]["ok"] and rep["course"]["topics"] == 76
-
-
-def test_doctor_fails_when_model_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    with FakeLLMServer() as srv:
-        use(monkeypatch, srv.base_url, "ollama")
-        monkeypatch.setenv("DLTUTOR_MODEL", "nope")
-        reset_settings()
-        res = runner.invoke(app, ["doctor", "--json"])
-    assert res.exit_code == 1
-    rep = json.loads(res.stdout)
-    assert (
-        rep["backend"]["error_kind"] == "model_not_found"
-        and "fake-model" in rep["backend"]["error"]
-    )
 
 
 def test_chat_runs_the_code_in_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
