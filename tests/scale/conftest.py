@@ -1,5 +1,6 @@
-"""Scale-out fixtures: a real Redis (scripts/with-redis.sh) and a real PostgreSQL
-(scripts/with-postgres.sh), both started by `make test`; the tests skip and say why without."""
+"""Scale-out fixtures: a real Redis (scripts/with-redis.sh; PostgreSQL comes from
+tests/conftest.py's fresh_database), both started by `make test`; tests skip, saying why,
+without them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import os
 import pytest
 
 REDIS = os.environ.get("DLTUTOR_TEST_REDIS_URL")
-PG = os.environ.get("DLTUTOR_TEST_POSTGRES_URL")
 
 
 @pytest.fixture

@@ -15,13 +15,14 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from dltutor.bench.replicas import Learner, Replicas
 from dltutor.llm.admission_redis import RedisAdmission
 from dltutor.llm.fake import FakeLLMServer, Script
 from dltutor.store.models import Instance, Message
-from tests.scale.conftest import PG, REDIS
+from tests.conftest import fresh_database
+from tests.scale.conftest import REDIS
 
 pytestmark = pytest.mark.slow
 
@@ -32,20 +33,11 @@ ACCOUNTS, PER_ACCOUNT = 12, 5
 
 
 @pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if not PG or not REDIS:
-        pytest.skip(
-            "needs PostgreSQL and Redis (DLTUTOR_TEST_POSTGRES_URL, DLTUTOR_TEST_REDIS_URL); "
-            "`make test` starts both"
-        )
-    name = f"scale_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name}"))
-    yield PG.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as c:
-        c.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not REDIS:
+        pytest.skip("no Redis server (DLTUTOR_TEST_REDIS_URL unset); `make test` starts one")
+    with fresh_database("postgres", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def _prepare_workers(settings: Settings, updates: Mapping[str, object]) -> None:
     on to them."""
     from dltutor.config import export_settings
     from dltutor.llm.backend import resolve_backend
-    from dltutor.store.db import upgrade
+    from dltutor.store.db import require_current, upgrade
     from dltutor.web.app import secret_key
 
     if resolve_backend(settings).name == "embedded":
@@ -98,7 +98,9 @@ def _prepare_workers(settings: Settings, updates: Mapping[str, object]) -> None:
             fg=typer.colors.YELLOW,
             err=True,
         )
-    upgrade(settings.db_url())
+    # Replicas on several machines are migrated once by `dltutor db upgrade` and started with
+    # DLTUTOR_MIGRATE_ON_START=0: their parents only check, as their workers do.
+    (upgrade if settings.migrate_on_start else require_current)(settings.db_url())
     secret_key(settings)
     # The course search index, built (a fresh home: seconds of CPU) and cached under the home
     # once, here: N workers each building it at once took N times the CPU while their first
