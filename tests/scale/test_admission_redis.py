@@ -166,3 +166,25 @@ async def test_a_waiter_that_gives_up_leaves_the_queue(make: type[RedisAdmission
     gate.set()
     await asyncio.gather(h, stayer)
     assert await _leases(adm) == 0 and await r.zcard(adm.keys[1]) == 0
+
+
+async def test_a_burst_wider_than_the_connection_pool_waits_for_connections(
+    make: type[RedisAdmission],
+) -> None:
+    from dltutor.llm.admission_redis import REDIS_CONNECTIONS
+
+    adm = make(4)
+    # redis-py's default pool refused the 101st concurrent command ("Too many connections")
+    await asyncio.gather(*(adm.check() for _ in range(3 * REDIS_CONNECTIONS)))
+    running = peak = 0
+
+    async def job(i: int) -> None:
+        nonlocal running, peak
+        async with adm.slot(f"l{i % 30}"):
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.005)
+            running -= 1
+
+    await asyncio.gather(*(job(i) for i in range(2 * REDIS_CONNECTIONS)))
+    assert peak == 4

@@ -167,3 +167,23 @@ class Learner:
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+def turn_fairness(order: list[str]) -> float:
+    """How fairly requests were started, from the order the model saw them in, when every
+    learner had all of theirs waiting from the start: the share of starts that kept the rule
+    "no learner's next request starts while another learner, with requests still waiting, has
+    had fewer started". 1.0 is strict round-robin; first-come-first-served of learner-by-learner
+    arrivals scores 1/(requests per learner). (Requests granted at the same instant may reach the model
+    a little out of order, which costs a few starts here.)"""
+    remaining: dict[str, int] = {}
+    for who in order:
+        remaining[who] = remaining.get(who, 0) + 1
+    started = dict.fromkeys(remaining, 0)
+    fair = 0
+    for who in order:
+        others = [started[o] for o in remaining if o != who and remaining[o] > 0]
+        fair += not others or started[who] <= min(others)
+        started[who] += 1
+        remaining[who] -= 1
+    return fair / len(order) if order else 1.0

@@ -54,6 +54,7 @@ from dltutor.llm.admission import DEFAULT_HOLD_S, PositionCallback
 from dltutor.llm.errors import Busy, LLMError
 
 log = logging.getLogger("dltutor.llm")
+REDIS_CONNECTIONS = 64  # per process: commands beyond it wait for a free connection
 
 # Shared by the scripts: drop expired leases and places, then grant free slots round-robin.
 _COMMON = """
@@ -321,17 +322,26 @@ class RedisAdmission:
         pubsub = r.pubsub()
         listener: asyncio.Task[None] | None = None
         try:
-            await pubsub.subscribe(self.prefix + "wake")
-            listener = asyncio.create_task(self._listen(pubsub))
+            try:
+                await pubsub.subscribe(self.prefix + "wake")
+                listener = asyncio.create_task(self._listen(pubsub))
+            except RedisError as e:  # no wake-ups then: the waiters still look every poll_s
+                log.error("admission: cannot subscribe to wake-ups: %s", e)
+            failing_since: float | None = None
             while self._waiters or self._held:
                 self._kick.clear()
                 try:
                     await self._tick()
-                except LLMError as e:  # Redis away: waiters fail, leases lapse on their own
+                    failing_since = None
+                except LLMError as e:
+                    # A moment's trouble is ridden out; Redis away for a lease's length fails
+                    # the waiters (their slots, if any, lapse on their own).
                     log.error("admission: %s", e)
-                    for w in list(self._waiters.values()):
-                        if not w.granted.done():
-                            w.granted.set_exception(e)
+                    failing_since = failing_since or time.monotonic()
+                    if time.monotonic() - failing_since > self.lease_s:
+                        for w in list(self._waiters.values()):
+                            if not w.granted.done():
+                                w.granted.set_exception(e)
                 # Waiters are looked at often (or at once when a slot is granted anywhere);
                 # leases only need renewing well within their TTL.
                 pause = self.poll_s if self._waiters else self.lease_s / 4
@@ -393,11 +403,15 @@ class RedisAdmission:
     async def _client(self) -> aioredis.Redis:
         loop = asyncio.get_running_loop()
         if self._redis is None or self._loop is not loop:
-            # redis-py gives up on a reply after 5 s by default; a web process whose loop is
-            # busy for a moment (a burst of questions being grounded) read its late replies as
-            # "Redis unavailable" and failed chats that would have been served.
-            client = aioredis.Redis.from_url(self.url, socket_timeout=30)
-            self._loop, self._redis = loop, client
+            # A bounded pool that waits for a free connection: redis-py's default pool refuses
+            # the 101st concurrent command ("Too many connections"), which a burst of questions
+            # to one web process reached. And 30 s for a reply, not redis-py's 5 s: a process
+            # whose loop was busy for a moment (questions being grounded) read its late replies
+            # as "Redis unavailable" and failed chats that would have been served.
+            pool = aioredis.BlockingConnectionPool.from_url(
+                self.url, max_connections=REDIS_CONNECTIONS, timeout=30, socket_timeout=30
+            )
+            self._loop, self._redis = loop, aioredis.Redis.from_pool(pool)
             self._scripts = {}
             self._waiters, self._held, self._keeper = {}, set(), None
             self._kick = asyncio.Event()
