@@ -124,3 +124,18 @@ async def test_a_full_queue_answers_429_with_retry_after_before_any_stream(
             assert (await first)[-1][0] == "done" and (await second)[-1][0] == "done"
             convs = (await c.get("/api/conversations")).json()
         assert len(convs) == 2  # the refused question started nothing
+
+
+async def test_an_unreachable_shared_queue_is_a_clear_503_and_nothing_is_saved(
+    tmp_path: Path,
+) -> None:
+    with FakeLLMServer() as llm, serve(tmp_path, llm, redis_url="redis://127.0.0.1:1/0") as live:
+        async with httpx.AsyncClient(base_url=live.url, timeout=60) as c:
+            token = (await c.get("/api/me")).json()["csrf_token"]
+            r = await c.post(
+                "/api/chat", json={"text": "队列在吗？"}, headers={"X-CSRF-Token": token}
+            )
+            assert r.status_code == 503 and "Redis" in r.json()["detail"]
+            assert "无法连接" in r.json()["detail"] and r.headers["Retry-After"]
+            assert (await c.get("/api/conversations")).json() == []
+        assert llm.requests == []

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from dltutor.course.render import render_markdown
 from dltutor.export import conversation_markdown
 from dltutor.i18n import detect_lang
-from dltutor.llm.errors import Busy
+from dltutor.llm.errors import Busy, LLMError
 from dltutor.store import repo
 from dltutor.store.models import Message
 from dltutor.tutor.app import Tutor
@@ -195,11 +195,15 @@ async def admit(app: Tutor, lang: str) -> None:
     """Refuse a request the model's queue is too full for: 429 with Retry-After, in the
     learner's language, before anything is saved or a stream opened. (A queue that fills
     between this and the slot ends the stream with a `busy` error event instead.)"""
+    if not app.backend.available:
+        return  # answered from the course: no model, no queue
     try:
         await app.admission.check()
     except Busy as e:
         headers = {"Retry-After": str(e.retry_after)}
         raise HTTPException(429, e.message(lang), headers=headers) from None
+    except LLMError as e:  # the shared queue (Redis) cannot be reached: say so, save nothing
+        raise HTTPException(503, e.message(lang), headers={"Retry-After": "10"}) from None
 
 
 def _teaching_lang(app: Tutor, learner_id: int, conversation_id: int) -> str | None:
