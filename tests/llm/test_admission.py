@@ -83,3 +83,26 @@ async def test_queue_timeout_is_clear_and_frees_nothing_it_did_not_take() -> Non
 async def _noop(adm: Admission, key: str, cb: object = None) -> None:
     async with adm.slot(key, cb):  # type: ignore[arg-type]
         await asyncio.sleep(0.005)
+
+
+async def test_a_full_queue_is_refused_at_once() -> None:
+    from dltutor.llm.errors import Busy
+
+    adm = Admission(1, queue_limit=1)
+    gate = asyncio.Event()
+
+    async def hold(key: str) -> None:
+        async with adm.slot(key):
+            await gate.wait()
+
+    tasks = [asyncio.create_task(hold(k)) for k in ("a", "b")]  # one runs, one waits
+    await asyncio.sleep(0.01)
+    with pytest.raises(Busy) as refused:
+        await adm.check()
+    with pytest.raises(Busy):
+        async with adm.slot("c"):
+            pass
+    assert refused.value.retry_after >= 1 and adm.waiting == 1
+    gate.set()
+    await asyncio.gather(*tasks)
+    await adm.check()

@@ -100,3 +100,42 @@ async def test_a_waiting_teaching_turn_is_told_its_place_too(tmp_path: Path) -> 
         kinds = [k for k, _ in events(r.text)]
         assert "queue" in kinds and kinds.index("queue") < kinds.index("answer"), kinds
         assert kinds[-1] == "done"
+
+
+async def test_a_full_queue_answers_429_with_retry_after_before_any_stream(
+    tmp_path: Path,
+) -> None:
+    with FakeLLMServer() as llm, serve(tmp_path, llm, max_concurrent=1, queue_limit=1) as live:
+        llm.enqueue(Script(chunks=["slow"], first_token_delay=1.0), Script(chunks=["two"]))
+        async with (
+            httpx.AsyncClient(base_url=live.url, timeout=30) as a,
+            httpx.AsyncClient(base_url=live.url, timeout=30) as b,
+            httpx.AsyncClient(base_url=live.url, timeout=30) as c,
+        ):
+            first = await occupy_the_slot(llm, a, "first")
+            second = asyncio.create_task(chat(b, "second"))  # waits: the queue is now full
+            token = (await c.get("/api/me")).json()["csrf_token"]
+            await asyncio.sleep(0.2)
+            r = await c.post(
+                "/api/chat", json={"text": "第三个问题"}, headers={"X-CSRF-Token": token}
+            )
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+            assert "太忙" in r.json()["detail"]  # in the language of the question
+            assert (await first)[-1][0] == "done" and (await second)[-1][0] == "done"
+            convs = (await c.get("/api/conversations")).json()
+        assert len(convs) == 2  # the refused question started nothing
+
+
+async def test_an_unreachable_shared_queue_is_a_clear_503_and_nothing_is_saved(
+    tmp_path: Path,
+) -> None:
+    with FakeLLMServer() as llm, serve(tmp_path, llm, redis_url="redis://127.0.0.1:1/0") as live:
+        async with httpx.AsyncClient(base_url=live.url, timeout=60) as c:
+            token = (await c.get("/api/me")).json()["csrf_token"]
+            r = await c.post(
+                "/api/chat", json={"text": "队列在吗？"}, headers={"X-CSRF-Token": token}
+            )
+            assert r.status_code == 503 and "Redis" in r.json()["detail"]
+            assert "无法连接" in r.json()["detail"] and r.headers["Retry-After"]
+            assert (await c.get("/api/conversations")).json() == []
+        assert llm.requests == []

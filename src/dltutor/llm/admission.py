@@ -4,21 +4,56 @@ Seed 003 sent ~50 questions at once to one local model: they all started, starve
 and most died at the 300 s timeout with nothing to show. Here a request waits for a slot
 instead, knows its place in the queue, and is served round-robin across learners, so one
 learner with many requests cannot starve another. A wait longer than `queue_timeout` ends
-with a clear error (the question is already saved by the caller).
+with a clear error (the question is already saved by the caller), and with `queue_limit`
+requests already waiting one more is refused at once (`Busy`: "retry in N s").
+
+This is the single-machine default: the slots are counted in this process. Several web
+processes sharing one model use `RedisAdmission` (admission_redis.py), with the same interface
+(`Slots`); `open_admission` picks one from the settings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-from dltutor.llm.errors import LLMError
+from dltutor.llm.errors import Busy, LLMError
+
+if TYPE_CHECKING:
+    from dltutor.config import Settings
 
 PositionCallback = Callable[[int], None]
+# What a generation is assumed to hold its slot for, before any has been measured: it only
+# sizes the "retry in N s" of a refusal.
+DEFAULT_HOLD_S = 10.0
+
+
+class Slots(Protocol):
+    """The admission seam: what `LLMClient` needs of an admission control."""
+
+    limit: int
+
+    def slot(
+        self, key: str = "", on_position: PositionCallback | None = None
+    ) -> AbstractAsyncContextManager[float]:
+        """Hold one generation slot for `key` (a learner); yields the seconds waited."""
+        ...
+
+    async def check(self) -> None:
+        """Raise `Busy` if a request now would be refused (before a stream is opened)."""
+        ...
+
+
+def retry_after(waiting: int, limit: int, hold_s: float) -> int:
+    """Seconds until a refused request could expect to get in: the queue ahead of it drains
+    `limit` requests per `hold_s` (the measured mean time a slot is held)."""
+    return max(1, math.ceil(hold_s * (waiting + 1) / limit))
 
 
 @dataclass(eq=False)
@@ -31,11 +66,13 @@ class _Waiter:
 
 
 class Admission:
-    def __init__(self, limit: int, queue_timeout: float = 600.0) -> None:
+    def __init__(self, limit: int, queue_timeout: float = 600.0, queue_limit: int = 0) -> None:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         self.limit = limit
         self.queue_timeout = queue_timeout
+        self.queue_limit = queue_limit  # 0: no limit
+        self.hold_s = DEFAULT_HOLD_S  # mean time a slot is held (moving average)
         self.running = 0
         self._queues: OrderedDict[str, deque[_Waiter]] = (
             OrderedDict()
@@ -55,6 +92,10 @@ class Admission:
             depth += 1
         return out
 
+    async def check(self) -> None:
+        if self.queue_limit and self.waiting >= self.queue_limit:
+            raise Busy(retry_after(self.waiting, self.limit, self.hold_s), self.waiting)
+
     @asynccontextmanager
     async def slot(
         self, key: str = "", on_position: PositionCallback | None = None
@@ -64,10 +105,13 @@ class Admission:
         if self.running < self.limit and not self._queues:
             self.running += 1
         else:
+            await self.check()
             await self._wait(key, on_position)
+        granted = time.monotonic()
         try:
-            yield time.monotonic() - t0
+            yield granted - t0
         finally:
+            self.hold_s += 0.1 * (time.monotonic() - granted - self.hold_s)
             self._release()
 
     async def _wait(self, key: str, on_position: PositionCallback | None) -> None:
@@ -125,3 +169,20 @@ class AdmissionRegistry:
         if name not in self._by_backend:
             self._by_backend[name] = Admission(self.limit, self.queue_timeout)
         return self._by_backend[name]
+
+
+def open_admission(settings: Settings, backend: str) -> Slots:
+    """The admission control for `backend` (its base URL): shared in Redis when `redis_url` is
+    set (every process that uses the model counts against one limit), else in this process."""
+    if settings.redis_url:
+        from dltutor.llm.admission_redis import RedisAdmission
+
+        return RedisAdmission(
+            settings.redis_url,
+            backend,
+            settings.max_concurrent,
+            queue_timeout=settings.queue_timeout,
+            queue_limit=settings.queue_limit,
+            lease_s=settings.admission_lease_s,
+        )
+    return Admission(settings.max_concurrent, settings.queue_timeout, settings.queue_limit)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dltutor.config import Settings
-from dltutor.llm.admission import Admission
+from dltutor.llm.admission import open_admission
 from dltutor.llm.client import LLMClient
 from dltutor.llm.engine import EmbeddedEngine
 from dltutor.llm.presets import PRESETS
@@ -52,7 +52,7 @@ class Backend:
 
     def client(self, settings: Settings, **overrides: Any) -> LLMClient:
         """A client for this backend. Its generations pass admission control: a fresh
-        `Admission(max_concurrent)` unless `admission=` shares one (the app's, across its
+        `open_admission(settings)` unless `admission=` shares one (the app's, across its
         services), or `admission=None` turns it off (a load generator)."""
         if not self.available:
             raise NoModel("no model configured (backend 'none'): answers come from the course only")
@@ -68,7 +68,7 @@ class Backend:
             "temperature": settings.temperature,
             "context_window": settings.context_window,
             "preset_window": self.window,
-            "admission": Admission(settings.max_concurrent, settings.queue_timeout),
+            "admission": open_admission(settings, self.base_url),
         }
         if self.embedded:
             kw["max_tokens"] = min(settings.max_tokens, settings.engine_max_tokens)

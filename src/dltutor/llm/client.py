@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover
     import httpx  # type: ignore[no-redef]
 
 from dltutor.llm import window as windows
-from dltutor.llm.admission import Admission, PositionCallback
+from dltutor.llm.admission import PositionCallback, Slots
 from dltutor.llm.budget import Counter, DoesNotFit, Fit, PromptParts, fit
 from dltutor.llm.errors import LLMError
 from dltutor.llm.repetition import loop_at
@@ -74,7 +74,7 @@ class LLMClient:
         fit_to_window: bool = True,
         sampling: dict[str, Any] | None = None,
         repeat_copies: int = 6,
-        admission: Admission | None = None,
+        admission: Slots | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.backend = backend

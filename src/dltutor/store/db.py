@@ -1,7 +1,10 @@
 """Engines and sessions. SQLite (WAL) under DLTUTOR_HOME by default; PostgreSQL by URL.
 
 The schema is created and upgraded by Alembic (`upgrade()`), never by `create_all`, so a
-database made by one version of dltutor is migrated, not recreated, by the next.
+database made by one version of dltutor is migrated, not recreated, by the next. A single
+process upgrades on first use (`init_db`); several web processes on one database run
+`dltutor db upgrade` once and start with `require_current` instead, because N processes
+migrating at once race each other (two try to create the same table).
 """
 
 from __future__ import annotations
@@ -52,18 +55,53 @@ def _create_private(url: str) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
 def upgrade(url: str) -> None:
     """Bring the database at `url` to the newest schema."""
     from alembic import command
-    from alembic.config import Config
 
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg = _alembic_config()
     with get_engine(url).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+class SchemaBehind(RuntimeError):
+    """The database is not at this version's schema, and this process may not migrate it."""
+
+
+def revisions(url: str) -> tuple[set[str], set[str]]:
+    """(the database's current revisions, this version's head revisions)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+    with get_engine(url).connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current, heads
+
+
+def require_current(url: str) -> Engine:
+    """The engine, once the schema is known to be current (checked, not migrated: see the
+    module's docstring); SchemaBehind, saying what to run, when it is not."""
+    if url not in _ready:
+        current, heads = revisions(url)
+        if current != heads:
+            raise SchemaBehind(
+                f"the database schema is at {sorted(current) or 'nothing'}, this dltutor needs "
+                f"{sorted(heads)}: run `dltutor db upgrade` once, then start the web processes"
+            )
+        _ready.add(url)
+    return get_engine(url)
 
 
 _ready: set[str] = set()

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from dltutor.chat import Chat, default_grounder
 from dltutor.config import Settings
 from dltutor.course.model import Course
-from dltutor.llm.admission import Admission
+from dltutor.llm.admission import Slots, open_admission
 from dltutor.llm.backend import Backend, open_backend
 from dltutor.llm.client import LLMClient
 from dltutor.store.db import session_factory
@@ -53,7 +53,8 @@ class Tutor:
         self.settings = settings
         self.backend = backend
         self.backend_error = backend_error  # why there is no model, when opening it failed
-        self.admission = Admission(settings.max_concurrent, settings.queue_timeout)
+        # One per backend, in this process, or in Redis shared with every replica (redis_url).
+        self.admission: Slots = open_admission(settings, backend.base_url or backend.name)
         self.client: LLMClient | None = (
             backend.client(settings, admission=self.admission) if backend.available else None
         )
@@ -112,6 +113,9 @@ class Tutor:
         """Close the model client's connections (from the event loop that used them)."""
         if self.client is not None:
             await self.client.aclose()
+        aclose = getattr(self.admission, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
     def close_backend(self) -> None:
         self.backend.close()

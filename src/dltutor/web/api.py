@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from dltutor.course.render import render_markdown
 from dltutor.export import conversation_markdown
 from dltutor.i18n import detect_lang
+from dltutor.llm.errors import Busy, LLMError
 from dltutor.store import repo
 from dltutor.store.models import Message
 from dltutor.tutor.app import Tutor
@@ -161,6 +162,7 @@ async def post_chat(body: ChatIn, app: TutorDep, me: CurrentLearner) -> Streamin
     (turn, queue, thinking, answer, done | error). In a teaching conversation the message goes
     through the teaching loop (judged, graded, then the next move)."""
     lang = body.lang or detect_lang(body.text, me.lang)
+    await admit(app, lang)
     if body.conversation_id is not None:
         conv_lang = _teaching_lang(app, me.id, body.conversation_id)
         if conv_lang is not None:
@@ -189,6 +191,21 @@ async def post_chat(body: ChatIn, app: TutorDep, me: CurrentLearner) -> Streamin
     return SSEResponse(streams.chat_events(app, turn, lang))
 
 
+async def admit(app: Tutor, lang: str) -> None:
+    """Refuse a request the model's queue is too full for: 429 with Retry-After, in the
+    learner's language, before anything is saved or a stream opened. (A queue that fills
+    between this and the slot ends the stream with a `busy` error event instead.)"""
+    if not app.backend.available:
+        return  # answered from the course: no model, no queue
+    try:
+        await app.admission.check()
+    except Busy as e:
+        headers = {"Retry-After": str(e.retry_after)}
+        raise HTTPException(429, e.message(lang), headers=headers) from None
+    except LLMError as e:  # the shared queue (Redis) cannot be reached: say so, save nothing
+        raise HTTPException(503, e.message(lang), headers={"Retry-After": "10"}) from None
+
+
 def _teaching_lang(app: Tutor, learner_id: int, conversation_id: int) -> str | None:
     """The language of a teaching conversation, or None for a plain one (404 if not theirs)."""
     with app.sessions() as db:
@@ -208,6 +225,7 @@ async def post_teach(
     if body.topic not in app.course:
         raise HTTPException(404, "no such topic")
     lang = body.lang or page_lang(request, me)
+    await admit(app, lang)
     teacher = app.teacher()
     conv = await asyncio.to_thread(teacher.begin, learner_id=me.id, topic=body.topic, lang=lang)
     return SSEResponse(
@@ -220,6 +238,7 @@ async def regenerate(message_id: IdPath, app: TutorDep, me: CurrentLearner) -> S
     """Answer the same question again (the old answer is kept, marked superseded)."""
     if not app.backend.available:
         raise HTTPException(409, "no model configured")
+    await admit(app, me.lang)
     try:
         turn = app.chat.restart(learner_id=me.id, assistant_message_id=message_id)
     except LookupError:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,8 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dltutor.config import Settings, get_settings
+from dltutor.llm.errors import Busy
 from dltutor.store import instances
-from dltutor.store.db import init_db
+from dltutor.store.db import init_db, require_current
 from dltutor.web.bodies import BodyGuard, validation_error
 from dltutor.web.deps import NotSignedIn, page_lang
 from dltutor.web.security import SecurityHeaders, Sessions, plain_http_warning, trusted_proxies
@@ -40,8 +43,14 @@ def secret_key(settings: Settings) -> str:
         return settings.secret_key
     path = settings.ensure_home() / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        # Written whole under another name, then linked into place: web workers starting at
+        # once must all read one complete key (a cookie signed by one is read by another).
+        tmp = path.with_name(f"secret_key.{os.getpid()}")
+        tmp.write_text(secrets.token_urlsafe(48))
+        tmp.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        tmp.unlink()
     return path.read_text().strip()
 
 
@@ -80,7 +89,9 @@ def routers() -> list[APIRouter]:
 
 def create_app(settings: Settings | None = None, *, open_model: bool = True) -> FastAPI:
     settings = settings or get_settings()
-    init_db(settings.db_url())
+    # One process migrates on start; several (`serve --workers`, replicas) were migrated once
+    # by `dltutor db upgrade` and only check, since N processes migrating at once race.
+    (init_db if settings.migrate_on_start else require_current)(settings.db_url())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -137,6 +148,15 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "sign in first"}, status_code=401)
         return RedirectResponse("/signin", status_code=303)
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> Response:
+        """The model's queue is full: 429 with Retry-After, before any stream is opened."""
+        detail = exc.message(page_lang(request))
+        headers = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse(
+            {"detail": detail, "retry_after": exc.retry_after}, status_code=429, headers=headers
+        )
 
     @app.exception_handler(OperationalError)
     async def _db_unavailable(request: Request, exc: OperationalError) -> Response:
