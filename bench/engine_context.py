@@ -5,7 +5,7 @@
 For each context size per slot, starts the embedded engine (SmolLM2-135M, trained on 8,192
 tokens: see `n_ctx_train` in /v1/models) with that many slots, and measures: start-up time, the
 process's resident memory before and after start (the KV cache is allocated up front), the time
-to the first token of a tutor-sized prompt (~1,800 tokens: system prompt, three course sections,
+to the first token of a tutor-sized prompt (~1,000 tokens as measured: system prompt, three course sections,
 a short history), decode speed, and whether that prompt fits a slot at all. Prints a table, then
 one JSON line.
 """
