@@ -22,33 +22,23 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from dltutor.bench.fake_process import FakeServerProcess
 from dltutor.bench.questions import builtin
+from dltutor.bench.web_process import Sample, WebServer, web_chat
 from dltutor.llm.client import httpx
 
 TTFT, TPOT, TOKENS = 0.5, 0.02, 64  # the fake model: 0.5 s to the first token, 50 tokens/s
 ROUND_DEADLINE_S = 180.0
-
-
-@dataclass
-class Sample:
-    ttft: float | None  # seconds from sending to the first answer text
-    e2e: float | None  # seconds from sending to the end of the stream
-    ok: bool
-    error: str = ""  # why not ok
 
 
 async def direct_one(http: httpx.AsyncClient, base: str, question: str) -> Sample:
@@ -69,26 +59,6 @@ async def direct_one(http: httpx.AsyncClient, base: str, question: str) -> Sampl
     return Sample(first, time.perf_counter() - t0, resp.status_code == 200 and first is not None)
 
 
-async def web_one(http: httpx.AsyncClient, token: str, question: str) -> Sample:
-    t0 = time.perf_counter()
-    first, event, done, error = None, "", False, ""
-    headers = {"X-CSRF-Token": token}
-    async with http.stream("POST", "/api/chat", json={"text": question}, headers=headers) as r:
-        async for line in r.aiter_lines():
-            if line.startswith("event: "):
-                event = line[7:]
-                done = done or event == "done"
-            elif line.startswith("data: ") and event == "answer" and first is None:
-                if json.loads(line[6:])["text"]:
-                    first = time.perf_counter() - t0
-            elif line.startswith("data: ") and event == "error":
-                error = str(json.loads(line[6:]).get("kind"))
-    ok = r.status_code == 200 and done
-    return Sample(
-        first, time.perf_counter() - t0, ok, error or ("" if ok else f"HTTP {r.status_code}")
-    )
-
-
 async def burst(n: int, one: Callable[[int], Awaitable[Sample]]) -> list[Sample]:
     """n requests released together (a barrier), each timed on its own."""
     gate = asyncio.Event()
@@ -106,63 +76,6 @@ async def burst(n: int, one: Callable[[int], Awaitable[Sample]]) -> list[Sample]
     return await asyncio.wait_for(asyncio.gather(*tasks), ROUND_DEADLINE_S)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class WebServer:
-    """The web app under uvicorn in its own process, on the fake LLM."""
-
-    def __init__(self, llm_url: str, home: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ)
-        env.update(
-            DLTUTOR_HOME=str(home),
-            DLTUTOR_BACKEND="vllm",
-            DLTUTOR_BASE_URL=llm_url,
-            DLTUTOR_MODEL="fake-model",
-            DLTUTOR_MAX_CONCURRENT="256",
-            DLTUTOR_SINGLE_USER="true",
-            DLTUTOR_MAX_TOKENS=str(TOKENS),
-        )
-        env.pop("DLTUTOR_DATABASE_URL", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "dltutor.web.app:create_app"]
-            + ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env=env,
-        )
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("the web app exited")
-            try:
-                if httpx.get(f"{self.url}/api/me", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("the web app did not start")
-
-    def cpu_seconds(self) -> float | None:
-        """CPU time (user + system) the server process has used so far (Linux /proc)."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 def pct(xs: list[float], p: float) -> float:
     return float(np.percentile(np.array(xs), p)) if xs else float("nan")
 
@@ -175,7 +88,7 @@ async def run(streams: int, rounds: int) -> dict[str, object]:
     samples: dict[str, list[Sample]] = {"direct": [], "web": []}
     web_cpu: list[float] = []  # server CPU seconds per web round
     with FakeServerProcess(TTFT, TPOT, TOKENS) as llm:
-        web = WebServer(llm.base_url, home)
+        web = WebServer(llm.base_url, home, TOKENS)
         try:
             web.wait_ready()
 
@@ -188,7 +101,7 @@ async def run(streams: int, rounds: int) -> dict[str, object]:
                 token = (await http.get("/api/me")).json()["csrf_token"]
                 cookies = dict(http.cookies)
                 # warm-up: the course search index loads, code paths run once
-                await burst(8, lambda i: web_one(http, token, questions[i % len(questions)]))
+                await burst(8, lambda i: web_chat(http, token, questions[i % len(questions)]))
             async with client() as http:
                 await burst(8, lambda i: direct_one(http, llm.base_url, questions[i]))
             for r in range(rounds):
@@ -204,7 +117,7 @@ async def run(streams: int, rounds: int) -> dict[str, object]:
                         async with client(web.url) as http:
                             http.cookies.update(cookies)
                             got = await burst(
-                                streams, lambda i, q=qs, h=http: web_one(h, token, q[i])
+                                streams, lambda i, q=qs, h=http: web_chat(h, token, q[i])
                             )
                         cpu1 = web.cpu_seconds()
                         if cpu0 is not None and cpu1 is not None:

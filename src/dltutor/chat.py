@@ -290,7 +290,7 @@ class Chat:
         `prereq_prompt`, told to the model), with the least-known one's check question. Empty
         when the topic has none, or the learner has shown them all."""
         from dltutor.learning.policy import SURE
-        from dltutor.tutor.record import load_record
+        from dltutor.tutor.record import mastery_of
         from dltutor.tutor.texts import phrase
 
         if not citations or learner_id <= 0:
@@ -299,9 +299,12 @@ class Chat:
         topic = citations[0].strip("[]").split(" · ")[0]
         if topic not in course:
             return ""
+        requires = course[topic].requires
+        if not requires:
+            return ""
         with self.sessions() as db:
-            p = load_record(db, learner_id).mastery
-        unshown = sorted((r for r in course[topic].requires if p[r] < SURE), key=lambda r: p[r])
+            p = mastery_of(db, learner_id, requires)
+        unshown = sorted((r for r in requires if p[r] < SURE), key=lambda r: p[r])
         lesson = course[unshown[0]].lesson(lang) if unshown else None
         if lesson is None or not lesson.check_questions:
             return ""

@@ -6,6 +6,7 @@ Every test runs twice: on the SDK path the tutor uses (`LLMClient`) and on the l
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -187,3 +188,37 @@ async def test_one_connection_serves_request_after_request(
         for _ in range(5):
             assert (await c.complete(Q)).status == "complete"
     assert fake_llm.connections == 1
+
+
+class _Body:
+    """A response whose body arrives in the given network reads."""
+
+    def __init__(self, reads: list[bytes]) -> None:
+        self.reads = reads
+        self.http_response = self
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        for r in self.reads:
+            yield r
+
+
+async def test_sse_events_split_across_reads_and_crlf_line_ends_are_read_whole() -> None:
+    from dltutor.llm.client import _sse_chunks
+
+    reads = [
+        b': ping\r\n\r\ndata: {"choices":[{"delta":{"content":"he',
+        b'llo"}}]}\r\n\r\ndata: {"choices":[{"delta":{"content":" there"},',
+        b'"finish_reason":"stop"}]}\r\n\r\ndata: [DONE]\r\n\r\n',
+    ]
+    got = [c async for c in _sse_chunks(_Body(reads), "fake")]
+    assert [c["choices"][0]["delta"]["content"] for c in got] == ["hello", " there"]
+    assert got[-1]["choices"][0]["finish_reason"] == "stop"
+
+
+async def test_an_error_event_in_the_stream_is_an_interruption() -> None:
+    from dltutor.llm.client import _sse_chunks
+
+    reads = [b'data: {"error": {"message": "out of memory"}}\n\n']
+    with pytest.raises(LLMError) as e:
+        _ = [c async for c in _sse_chunks(_Body(reads), "fake")]
+    assert e.value.kind == "interrupted" and "out of memory" in e.value.message("en")

@@ -473,31 +473,41 @@ def finish(r: Reply, messages: list[Message], chunks: int, backend: str) -> None
 
 
 async def _sse_chunks(response: Any, backend: str) -> AsyncIterator[dict[str, Any]]:
-    """The JSON objects of an SSE chat stream, until `data: [DONE]` or the end of the body."""
-    lines = response.iter_lines()
-    async for line in lines:
-        if not line.startswith("data:"):
-            continue  # blank separators, comments (": ping"), event names
-        data = line[5:].strip()
-        if data == "[DONE]":
-            # Read the (empty) rest of the body, so that httpx puts the connection back in its
-            # pool: left unread, the connection was closed and every question opened a new one
-            # (a tenth of the web server's CPU per chat). A server that keeps the body open
-            # after [DONE] gets a second, then the connection is dropped as before.
-            with contextlib.suppress(Exception):
-                async with asyncio.timeout(1.0):
-                    async for _ in lines:
-                        pass
-            return
-        obj = json.loads(data)
-        if isinstance(obj, dict) and obj.get("error"):
-            err = obj["error"]
-            raise LLMError(
-                "interrupted",
-                backend=backend,
-                detail=str(err.get("message", err) if isinstance(err, dict) else err),
-            )
-        yield obj
+    """The JSON objects of an SSE chat stream, until `data: [DONE]` or the end of the body.
+
+    Read as bytes and split here: the SDK's `iter_lines` decodes to text and splits lines through
+    three more async generators per network read; `json.loads` takes the bytes as they are."""
+    body = response.http_response.aiter_bytes()
+    rest = b""
+    async for block in body:
+        *lines, rest = (rest + block).split(b"\n")
+        for line in lines:
+            if not line.startswith(b"data:"):
+                continue  # blank separators, comments (": ping"), event names
+            data = line[5:].strip()
+            if data == b"[DONE]":
+                await _drain(body)
+                return
+            obj = json.loads(data)
+            if isinstance(obj, dict) and obj.get("error"):
+                err = obj["error"]
+                raise LLMError(
+                    "interrupted",
+                    backend=backend,
+                    detail=str(err.get("message", err) if isinstance(err, dict) else err),
+                )
+            yield obj
+
+
+async def _drain(body: AsyncIterator[bytes]) -> None:
+    """Read the (empty) rest of the body after [DONE], so that httpx puts the connection back
+    in its pool: left unread, the connection was closed and every question opened a new one (a
+    tenth of the web server's CPU per chat). A server that keeps the body open after [DONE]
+    gets a second, then the connection is dropped as before."""
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(1.0):
+            async for _ in body:
+                pass
 
 
 def _take_usage(r: Reply, usage: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -154,6 +155,16 @@ def topic_states(db: Session, *, learner_id: int) -> dict[str, TopicState]:
         s.topic: s
         for s in db.scalars(select(TopicState).where(TopicState.learner_id == learner_id))
     }
+
+
+def masteries(db: Session, *, learner_id: int, topics: Collection[str]) -> dict[str, float]:
+    """topic -> mastery for those of `topics` the learner has a state for (two columns only)."""
+    rows = db.execute(
+        select(TopicState.topic, TopicState.mastery).where(
+            TopicState.learner_id == learner_id, TopicState.topic.in_(list(topics))
+        )
+    )
+    return dict(rows.tuples().all())
 
 
 def upsert_topic_state(db: Session, *, learner_id: int, topic: str, **fields: Any) -> TopicState:

@@ -8,6 +8,7 @@ tests all leave the same trail in the database.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +46,13 @@ def load_record(db: Session, learner_id: int) -> LearnerRecord:
     mastery = Mastery({t: s.mastery for t, s in states.items()})
     cards = reviews.cards_from_dict({t: s.card for t, s in states.items() if s.card})
     return LearnerRecord(learner_id, profile, mastery, cards, dict(mastery.p))
+
+
+def mastery_of(db: Session, learner_id: int, topics: Collection[str]) -> Mastery:
+    """Mastery of `topics` only (the others read as the prior): what a chat turn needs to check
+    a topic's prerequisites. One narrow query; `load_record` also builds the learner's profile
+    and review cards, a third of the web server's CPU for a chat turn (profiled)."""
+    return Mastery(repo.masteries(db, learner_id=learner_id, topics=topics))
 
 
 def save_record(

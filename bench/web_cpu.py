@@ -1,0 +1,42 @@
+"""The web server's CPU per streamed chat: an earlier commit (before) against this checkout
+(after), side by side in one run, at 1, 10 and 50 chats at once on the fake model (64 tokens),
+the levels of the Open WebUI comparison in the README. See dltutor/bench/web_cpu.py.
+
+    .venv/bin/python bench/web_cpu.py [--before 724211a] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+
+from dltutor.bench.web_cpu import compare, tree_at
+
+ROOT = Path(__file__).resolve().parent.parent
+# This session's start: dense retrieval on every chat, no write coalescing, SDK line reader.
+BEFORE = "724211a"
+LEVELS = ((1, 12), (10, 60), (50, 150))  # (chats at once, chats measured)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--before", default=BEFORE, help="the commit to compare with ('' : none)")
+    ap.add_argument("--rounds", type=int, default=2)
+    a = ap.parse_args()
+    if a.before:
+        with tree_at(a.before, ROOT) as src:
+            r = asyncio.run(compare(src, LEVELS, a.rounds))
+    else:
+        r = asyncio.run(compare(None, LEVELS, a.rounds))
+    r["before_ref"] = a.before or None
+    print(f"{'chats at once':>14} {'before ms':>10} {'after ms':>10}")
+    for c in r["levels"]:
+        before = r.get("before_cpu_ms_per_chat", {}).get(str(c), "-")
+        print(f"{c:>14} {before:>10} {r['after_cpu_ms_per_chat'][str(c)]:>10}")
+    print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()
