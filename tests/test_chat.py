@@ -112,3 +112,47 @@ async def test_grounding_context_reaches_the_prompt_and_citations_are_saved(
     assert stored(me, turn.conversation_id)[1].meta["citations"] == [
         "math.vectors_dot_product · Intuition"
     ]
+
+
+async def test_the_least_known_prerequisite_is_checked_and_shown_ones_are_not(
+    srv: FakeLLMServer,
+) -> None:
+    from dltutor.chat import chat_course
+
+    course = chat_course()
+
+    def checkable(topic_id: str) -> bool:
+        lesson = course[topic_id].lesson("en")
+        return lesson is not None and bool(lesson.check_questions)
+
+    topic = next(t for t in course if len(t.requires) >= 2 and all(map(checkable, t.requires)))
+    # the last one unshown: with every mastery unread, the first would be picked instead
+    unshown, shown = topic.requires[-1], topic.requires[:-1]
+
+    def question(topic_id: str) -> str:
+        lesson = course[topic_id].lesson("en")
+        assert lesson is not None
+        return lesson.check_questions[0].question
+
+    def grounder(q: str, lang: str, k: int, chars: int) -> tuple[list[str], list[str]]:
+        return ["(course text)"], [f"[{topic.id} · The idea]"]
+
+    chat, me = make_chat(srv, grounder=grounder)
+    with session_scope(get_settings().db_url()) as db:
+        for r in shown:
+            repo.upsert_topic_state(db, learner_id=me, topic=r, mastery=0.99)
+    srv.enqueue(Script(chunks=["Sure."]), Script(chunks=["Sure."]))
+    turn = chat.start(learner_id=me, text="Can you explain this?")
+    async for _ in chat.send(turn, lang="en"):
+        pass
+    system = srv.requests[-1]["messages"][0]["content"]
+    assert question(unshown) in system
+    assert not any(question(r) in system for r in shown)
+
+    with session_scope(get_settings().db_url()) as db:  # now all shown: nothing to check
+        repo.upsert_topic_state(db, learner_id=me, topic=unshown, mastery=0.99)
+    turn = chat.start(learner_id=me, text="And this?", conversation_id=turn.conversation_id)
+    async for _ in chat.send(turn, lang="en"):
+        pass
+    system = srv.requests[-1]["messages"][0]["content"]
+    assert not any(question(r) in system for r in topic.requires)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dltutor.config import Settings
+from dltutor.llm import live
 from dltutor.llm.admission import open_admission
 from dltutor.llm.client import LLMClient
 from dltutor.llm.engine import EmbeddedEngine
@@ -75,6 +76,11 @@ class Backend:
             kw["sampling"] = EMBEDDED_SAMPLING
             kw["repeat_copies"] = 3
         kw.update(overrides)
+        # A server on plain HTTP (the embedded engine, Ollama, vLLM on the LAN) is streamed over
+        # the lean live path, a fraction of the CPU per token (live.py); HTTPS and proxies go
+        # through the SDK.
+        if live.suits(self.base_url):
+            return live.LiveClient(self.base_url, **kw)
         return LLMClient(self.base_url, **kw)
 
     def close(self) -> None:

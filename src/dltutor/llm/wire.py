@@ -53,6 +53,7 @@ class _Exchange(asyncio.Protocol):
         self.last_data_at = 0.0
         self.done: asyncio.Future[None] | None = None
         self.wake: asyncio.Future[None] | None = None  # set when the first token arrives
+        self.news: asyncio.Future[None] | None = None  # set on any read (a live reader waits)
         self.keep_alive = False
         self._chunked = False
         self._left = -1  # bytes left: of the current chunk (chunked) or the body (length)
@@ -83,6 +84,8 @@ class _Exchange(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
         self.last_data_at = now
+        if self.news is not None and not self.news.done():
+            self.news.set_result(None)
         if self.headers_at is None:
             self.head += data
             end = self.head.find(b"\r\n\r\n")

@@ -164,7 +164,7 @@ def masteries(db: Session, *, learner_id: int, topics: Collection[str]) -> dict[
             TopicState.learner_id == learner_id, TopicState.topic.in_(list(topics))
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())  # (topic, mastery) rows
 
 
 def upsert_topic_state(db: Session, *, learner_id: int, topic: str, **fields: Any) -> TopicState:
