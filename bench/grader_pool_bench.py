@@ -11,8 +11,9 @@ For each worker count: start that many `dltutor grader-worker` processes (each g
 for every result. Every submission must come back graded with the right verdict. Latency is from
 the call to its result, queue wait included (in a burst, most of it is the wait). Throughput is
 submissions graded per second of the burst; the ratio compares each worker count with the first.
-Without `--redis-url` a throwaway redis-server is started on loopback. Prints a table for
-people, then one JSON line last.
+Then two workers, and `kill -9` of the one grading a slow submission, mid-job: the other must
+grade it, writing the result once (`killed_mid_job`). Without `--redis-url` a throwaway
+redis-server is started on loopback. Prints a table for people, then one JSON line last.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import redis
 from dltutor.config import get_settings
 from dltutor.course.exercises import get_exercise
 from dltutor.grader import isolation_status
-from dltutor.grader.queue import grade_async
+from dltutor.grader.queue import grade_async, result_key
 
 WRONG = "def {name}(*args, **kwargs):\n    return 0\n"
 DLTUTOR = str(Path(sys.executable).parent / "dltutor")
@@ -91,7 +92,9 @@ def throwaway_redis() -> Iterator[str]:
 
 
 @contextmanager
-def workers(url: str, n: int, concurrency: int, prewarm: int, logs: Path) -> Iterator[None]:
+def workers(
+    url: str, n: int, concurrency: int, prewarm: int, logs: Path
+) -> Iterator[list[tuple[subprocess.Popen[bytes], Path]]]:
     env = {**os.environ, "DLTUTOR_REDIS_URL": url}
     procs, files = [], []
     try:
@@ -119,10 +122,11 @@ def workers(url: str, n: int, concurrency: int, prewarm: int, logs: Path) -> Ite
             if time.monotonic() > end or any(p.poll() is not None for p in procs):
                 raise SystemExit("a grader worker did not start:\n" + files[0].read_text())
             time.sleep(0.1)
-        yield
+        yield list(zip(procs, files, strict=True))
     finally:
         for p in procs:
-            p.send_signal(signal.SIGINT)
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
         for p in procs:
             p.wait(timeout=60)
 
@@ -143,6 +147,41 @@ async def burst(
     t0 = time.perf_counter()
     latencies = await asyncio.gather(*(one(i) for i in range(n)))
     return time.perf_counter() - t0, list(latencies)
+
+
+async def kill_mid_job(url: str, exercise: str, right: str, logs: Path) -> dict[str, object]:
+    """Two workers; `kill -9` the one grading a slow submission, mid-job: the other must grade
+    it, and the result must be written once (`SET NX`: a second write would be refused)."""
+    slow = "import time\ntime.sleep(4)\n" + right
+    settings = get_settings().model_copy(update={"redis_url": url, "grader_heartbeat": 3})
+    with workers(url, 2, 1, 0, logs) as ws:
+        t0 = time.monotonic()
+        pending = asyncio.create_task(
+            grade_async(exercise, slow, submission="slow", settings=settings)
+        )
+        taken = "grading submission slow"
+        while not any(taken in f.read_text(errors="replace") for _, f in ws):
+            if time.monotonic() - t0 > 60:
+                raise SystemExit("no grader worker took the slow submission")
+            await asyncio.sleep(0.05)
+        victim = next(w for w in ws if taken in w[1].read_text(errors="replace"))
+        await asyncio.sleep(1.0)  # inside the submission's sleep: mid-job
+        victim[0].kill()
+        killed_at = time.monotonic()
+        result = await asyncio.wait_for(pending, 120)
+        recovered_s = time.monotonic() - killed_at
+    record = json.loads(redis.Redis.from_url(url).get(result_key("slow")) or b"{}")
+    writes = sum(
+        f.read_text(errors="replace").count("wrote result of submission slow") for _, f in ws
+    )
+    return {
+        "passed": result.passed,
+        "writes": writes,
+        "attempt": record.get("attempt"),
+        "graded_by_other": writes == 1
+        and "wrote result" not in victim[1].read_text(errors="replace"),
+        "graded_s_after_kill": round(recovered_s, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                 with workers(url, k, args.concurrency, args.prewarm, Path(tmp)):
                     wall, lat = asyncio.run(burst(url, args.n, ex.id, right, wrong))
                 rows.append(Row(k, wall, lat))
+            redis.Redis.from_url(url).flushdb()
+            killed = asyncio.run(kill_mid_job(url, ex.id, right, Path(tmp) / "kill"))
 
     base = args.n / rows[0].wall_s
     print(
@@ -200,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
         }
     # throughput of the last worker count over the first (same n: the inverse ratio of walls)
     out["throughput_ratio"] = round(rows[0].wall_s / rows[-1].wall_s, 2)
+    out["killed_mid_job"] = killed
+    print(
+        f"kill -9 of the worker grading a 4-s submission, 1 s in: graded {killed['writes']} time(s), "
+        f"attempt {killed['attempt']}, by the other worker: {killed['graded_by_other']}, "
+        f"{killed['graded_s_after_kill']} s after the kill"
+    )
     print(json.dumps(out))
     return 0
 

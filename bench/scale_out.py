@@ -10,6 +10,11 @@ of the fake model server (its own thread here, counting the streams it serves at
    slots to the last answer against the time the model alone needs (`ideal_s`).
 2. `kill -9` the web worker streaming a reply: how long until the slots it held are granted
    again (at most the lease), and whether its partial replies are in the database, marked.
+3. The grader pool (bench/grader_pool_bench.py, on the same Redis): a burst of `--submissions`
+   with 1 then 2 `dltutor grader-worker` processes (throughput ratio, p50/p99), and `kill -9`
+   of a worker mid-job (graded once, by the other). `--submissions 0` skips it.
+4. The web server's CPU per streamed chat, an earlier commit (`--before`) against this checkout,
+   side by side at 1, 10 and 50 chats at once (bench/web_cpu.py). `--before ''` skips it.
 
 Prints a table, then one JSON line last. Starts a throwaway PostgreSQL and Redis itself
 (scripts/with-postgres.sh, scripts/with-redis.sh) when none is given.
@@ -25,6 +30,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +42,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, select, text
 
+from dltutor.bench import web_cpu
 from dltutor.bench.replicas import Learner, Replicas, turn_fairness
 from dltutor.llm.admission_redis import RedisAdmission
 from dltutor.llm.fake import FakeLLMServer, Script
@@ -209,6 +216,20 @@ async def run(a: argparse.Namespace, redis: str, pg: str) -> dict[str, Any]:
     return out | {"limit": a.limit, "workers": a.workers, "accounts": a.accounts}
 
 
+def grader_pool(submissions: int, redis_url: str) -> dict[str, Any]:
+    """bench/grader_pool_bench.py's JSON line (its own processes, a database of its own)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench/grader_pool_bench.py"), "--n", str(submissions)]
+        + ["--redis-url", redis_url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    print(out.stdout, file=sys.stderr)
+    got: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return got
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -220,6 +241,8 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=64)
     ap.add_argument("--tpot", type=float, default=0.01, help="the fake model's seconds per token")
     ap.add_argument("--lease", type=float, default=3.0, help="admission lease (s)")
+    ap.add_argument("--submissions", type=int, default=500, help="grader burst (0: skip)")
+    ap.add_argument("--before", default=web_cpu.BEFORE, help="web CPU baseline commit ('': skip)")
     a = ap.parse_args()
     redis, pg = (
         os.environ.get("DLTUTOR_TEST_REDIS_URL"),
@@ -232,6 +255,12 @@ def main() -> None:
         wrap = [str(ROOT / "scripts/with-postgres.sh"), str(ROOT / "scripts/with-redis.sh")]
         os.execv(wrap[0], [*wrap, sys.executable, *sys.argv])
     r = asyncio.run(run(a, redis, pg))
+    if a.submissions:
+        r["grader"] = grader_pool(a.submissions, redis.rsplit("/", 1)[0] + "/11")
+    if a.before:
+        with web_cpu.tree_at(a.before, ROOT) as src:
+            r["web_cpu"] = asyncio.run(web_cpu.compare(src, web_cpu.LEVELS))
+        r["web_cpu"]["before_ref"] = a.before
     print(f"{'measure':<24}{'value':>12}")
     for k, v in r.items():
         print(f"{k:<24}{v!s:>12}")

@@ -12,12 +12,9 @@ import asyncio
 import json
 from pathlib import Path
 
-from dltutor.bench.web_cpu import compare, tree_at
+from dltutor.bench.web_cpu import BEFORE, LEVELS, compare, tree_at
 
 ROOT = Path(__file__).resolve().parent.parent
-# This session's start: dense retrieval on every chat, no write coalescing, SDK line reader.
-BEFORE = "724211a"
-LEVELS = ((1, 12), (10, 60), (50, 150))  # (chats at once, chats measured)
 
 
 def main() -> None:

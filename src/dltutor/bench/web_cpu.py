@@ -28,6 +28,10 @@ from dltutor.bench.web_process import WebServer, web_chat
 
 # The fake model of the Open WebUI comparison in issue 17: 64 tokens; 20 ms each.
 TTFT, TPOT, TOKENS = 0.1, 0.02, 64
+# The commit before issue 17's web CPU work (dense search on every chat, a token a write, the SDK
+# reading every token through httpx), and the levels (chats at once, chats measured).
+BEFORE = "724211a"
+LEVELS = ((1, 12), (10, 60), (50, 150))
 WARMUP = 6  # chats before measuring: the search index loads, code paths run once
 
 
