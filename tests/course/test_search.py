@@ -29,18 +29,20 @@ HELDOUT_FILE = Path(__file__).with_name("heldout_questions.yaml")
 HELDOUT: list[dict] = yaml.safe_load(HELDOUT_FILE.read_text(encoding="utf-8"))["questions"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_ANSWERABLE = 80
-# recall@3 of BM25 + dense, as bench/search_bench.py measured it, minus a small margin so that
-# a regression fails (measured 1.000 / 0.882 / 0.911; BM25 alone 0.994 / 0.776 / 0.875).
-RECALL_AT_3 = {"own": 0.98, "paraphrases": 0.86, "tuning": 0.93, "heldout": 0.89}
+# recall@3 of the default (gated) search, as bench/search_bench.py measured it, minus a small
+# margin so that a regression fails: own / paraphrases / tuning 1.000 / 0.987 / 0.987 with the
+# topics' asks indexed (before them, always dense: 1.000 / 0.882 / -, held-out 0.911). The
+# held-out figure is left as it was: it is not looked at while choosing anything.
+RECALL_AT_3 = {"own": 0.98, "paraphrases": 0.96, "tuning": 0.96, "heldout": 0.89}
 # The gated search (the default: the dense pass only when BM25 is unsure) on the sets the gate
 # was chosen on: (recall@1, recall@3, share of questions that ran the dense pass) as measured
-# (own 0.976 / 1.000 / 0.08, paraphrases 0.684 / 0.875 / 0.54, tuning 0.829 / 0.954 / 0.22),
-# recall minus a small margin and the share plus a few points, so that a gate that lets recall slip or
-# runs the encoder far more often fails.
+# (own 0.964 / 1.000 / 0.03, paraphrases 0.868 / 0.987 / 0.37, tuning 0.862 / 0.987 / 0.18),
+# recall minus a small margin and the share plus a few points, so that a gate that lets recall
+# slip or runs the encoder far more often fails.
 GATED = {
-    "own": (0.96, 0.98, 0.12),
-    "paraphrases": (0.66, 0.86, 0.62),
-    "tuning": (0.81, 0.94, 0.28),
+    "own": (0.95, 0.98, 0.08),
+    "paraphrases": (0.85, 0.97, 0.45),
+    "tuning": (0.85, 0.98, 0.25),
 }
 
 
@@ -294,15 +296,19 @@ def test_the_gated_search_keeps_recall_and_skips_most_encoder_passes(
     assert got[0] >= want_at1 and got[1] >= want_at3 and got[2] <= most_dense, (name, got)
 
 
-def test_dense_retrieval_is_what_lifts_the_paraphrases(course: Course, index: SearchIndex) -> None:
-    """BM25 alone stays below the fused threshold on questions worded unlike the course."""
+def test_dense_retrieval_lifts_the_paraphrases(course: Course, index: SearchIndex) -> None:
+    """On questions worded unlike the course, fusing the dense ranking puts the right topic
+    first clearly more often than BM25 alone (measured 0.914 against 0.809)."""
     assert index.dense is not None, "the shipped index was built without dense retrieval"
     evaluated = [q for q in PARAPHRASES if _answerable(course, q)]
-    found = sum(
-        bool(set(q["expect"]) & {h.topic for h in index.search(q["q"], k=3, dense=False)})
-        for q in evaluated
-    )
-    assert found / len(evaluated) < RECALL_AT_3["paraphrases"]
+    first = {
+        dense: sum(
+            index.search(q["q"], k=1, dense=dense)[0].topic in q["expect"] for q in evaluated
+        )
+        / len(evaluated)
+        for dense in (False, True)
+    }
+    assert first[True] >= first[False] + 0.05, first
 
 
 @pytest.mark.parametrize(

@@ -265,8 +265,8 @@ def test_a_question_that_names_its_topic_skips_the_encoder(
 @pytest.mark.parametrize(
     "q",
     [
-        "用大模型当老师教一个小模型，小模型学它的软标签",
-        "my model memorizes the training data but fails on new examples",
+        "怎么让电脑看懂一句话是开心还是难过",
+        "why does my model forget old stuff when learning new things",
     ],
 )
 def test_a_question_in_other_words_runs_the_encoder(

