@@ -352,3 +352,30 @@ def test_the_shared_index_is_built_once_under_concurrent_first_use(
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda _: search_mod.get_index(), range(4)))
     assert len(calls) == 1 and all(g is got[0] for g in got)
+
+
+def test_course_check_validates_the_asks(course: Course) -> None:
+    """meta.yaml `asks` (search only): both languages once there are any, plain strings."""
+    import copy
+
+    from dltutor.course.check import check_topic
+
+    t = copy.copy(course["dl.gradient_descent"])
+    assert t.asks.get("zh") and t.asks.get("en"), "the shipped topics have asks"
+    assert not [p for p in check_topic(t) if "asks" in p]
+    t.asks = {"zh": ["步子迈多大"]}
+    assert any("asks.en" in p for p in check_topic(t))
+    t.asks = {"zh": ["步子迈多大"], "en": [{"step": "size"}]}  # type: ignore[list-item]
+    assert any("asks.en must be plain strings" in p for p in check_topic(t))
+
+
+def test_asks_are_indexed_for_both_retrievals(course: Course, index: SearchIndex) -> None:
+    """A topic's asks are in its about documents (BM25) and among its dense units."""
+    from dltutor.course.search_dense import dense_units
+
+    t = course["adv.pruning"]
+    about = {d.lang: d.text for d in index.docs if d.topic == t.id and d.key == "about"}
+    units = {u.text for u in dense_units(course) if u.topic == t.id and u.kind == "ask"}
+    for lang in ("zh", "en"):
+        for ask in t.asks[lang]:
+            assert ask in about[lang] and ask in units
