@@ -24,11 +24,12 @@ a topic scores the mean of its TOP_UNITS best units. Fusion with BM25 is by reci
 question sets, k from 1 to 100, dense weights from 0.7 to 1.5 and a weighted sum of normalized
 scores all came within 0.02 of each other, so the textbook k=60 and equal weights stay.
 
-Cost (2 shared cores): embedding the ~1,700 units is most of building the index, ~140 CPU-s
+Cost (2 shared cores): embedding the ~1,700 units is most of building the index, ~110 CPU-s
 against ~3 s for BM25; it happens once per course version (the index is cached), and units
 whose text did not change are taken from the previous cached index or from earlier builds in
 this process. Querying loads the model on first use (memory-mapped: ~40 ms) and embeds the
-question at ~1 ms of CPU per token, 13-29 ms for a typical question.
+question at ~1 ms of CPU per token, 13-29 ms for a typical question: which is why search.py
+asks for it only when BM25 is unsure (SearchIndex.bm25_unsure).
 """
 
 from __future__ import annotations
