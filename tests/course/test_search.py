@@ -32,8 +32,9 @@ MIN_ANSWERABLE = 80
 # recall@3 of the default (gated) search, as bench/search_bench.py measured it, minus a small
 # margin so that a regression fails: own / paraphrases / tuning 1.000 / 0.987 / 0.987 with the
 # topics' asks indexed (before them, always dense: 1.000 / 0.882 / -, held-out 0.911). The
-# held-out figure is left as it was: it is not looked at while choosing anything.
-RECALL_AT_3 = {"own": 0.98, "paraphrases": 0.96, "tuning": 0.96, "heldout": 0.89}
+# held-out set was read once, after the gate and the asks were chosen: 0.982 (165 of 168); its
+# bound guards that figure (3 more misses fail) and is not a target for choosing anything.
+RECALL_AT_3 = {"own": 0.98, "paraphrases": 0.96, "tuning": 0.96, "heldout": 0.965}
 # The gated search (the default: the dense pass only when BM25 is unsure) on the sets the gate
 # was chosen on: (recall@1, recall@3, share of questions that ran the dense pass) as measured
 # (own 0.964 / 1.000 / 0.03, paraphrases 0.868 / 0.987 / 0.37, tuning 0.862 / 0.987 / 0.18),
