@@ -154,6 +154,7 @@ async def kill_mid_job(url: str, exercise: str, right: str, logs: Path) -> dict[
     it, and the result must be written once (`SET NX`: a second write would be refused)."""
     slow = "import time\ntime.sleep(4)\n" + right
     settings = get_settings().model_copy(update={"redis_url": url, "grader_heartbeat": 3})
+    logs.mkdir(parents=True, exist_ok=True)
     with workers(url, 2, 1, 0, logs) as ws:
         t0 = time.monotonic()
         pending = asyncio.create_task(
