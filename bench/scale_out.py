@@ -110,12 +110,17 @@ async def burst(
         m = re.search(r"from (\S+):", str(req["messages"][-1]["content"]))
         order.append(m.group(1) if m else "?")
     done = [r for r in results if r.done]
+    for r in results:
+        if not r.done and r.status != 429:
+            print(
+                f"a chat did not end: HTTP {r.status}, {r.error or r.events[-1:]}", file=sys.stderr
+            )
     return {
         "chats": len(chats),
         "queued_at_once": queued,
         "completed": sum(r.events[-1][1].get("status") == "complete" for r in done),
         "refused": sum(
-            r.status == 429 or (r.events and r.events[-1][0] == "error") for r in results
+            r.status == 429 or bool(r.events and r.events[-1][0] == "error") for r in results
         ),
         "lost": sum(not r.done for r in results),
         "max_inflight": llm.max_active,
