@@ -49,9 +49,6 @@ def serve(
         typer.secho(warning, fg=typer.colors.RED, bold=True, err=True)
     # proxy_headers=False: X-Forwarded-* are believed from DLTUTOR_TRUSTED_PROXIES only (the
     # app applies them); uvicorn would otherwise believe any process on this host.
-    # loop="asyncio" even where uvloop is installed (uvicorn[standard] brings it): under uvloop
-    # 68-88 of bench/scale_out.py's 300 concurrent chats on 3 workers never reached the route
-    # and timed out, with none lost under asyncio (measured 2026-12-07; cause not found).
     if workers == 1:
         uvicorn.run(
             create_app(settings),
@@ -59,7 +56,6 @@ def serve(
             port=settings.port,
             log_level="warning",
             proxy_headers=False,
-            loop="asyncio",
         )
         return
     _prepare_workers(settings, updates)
@@ -73,7 +69,6 @@ def serve(
         port=settings.port,
         log_level="warning",
         proxy_headers=False,
-        loop="asyncio",
     )
 
 
