@@ -278,6 +278,7 @@ def test_50_stops_in_the_browser_leave_nothing_streaming(tmp_path: Path) -> None
             tabs[0].fill("#question", "warm up")
             tabs[0].press("#question", "Enter")
             expect(tabs[0].locator(".msg.assistant .body").last).to_contain_text("warm")
+            expect(tabs[0].locator("#send")).to_be_enabled()  # the turn has ended, not just begun
             t0 = time.monotonic()
             for round_ in range(5):
                 for tab in tabs:

@@ -166,7 +166,8 @@ async def _pump(produce: Callable[[Callable[[Event], None]], Any]) -> AsyncItera
             # was a fifth of the server's CPU per chat). The first piece after a pause goes at
             # once, so the first token is never held back.
             if (wait := sent_at + FLUSH_EVERY_S - loop.time()) > 0:
-                await asyncio.sleep(wait)
+                # ... unless the turn ends meanwhile: its last pieces and `done` go at once
+                await asyncio.wait([task], timeout=wait)
             chunk = [sse(*item)]
             while not events.empty():
                 more = events.get_nowait()
