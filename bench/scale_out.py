@@ -95,8 +95,13 @@ async def burst(
         for p in people  # learner by learner: first come, first served would serve them so
         for q in range(per)
     ]
-    deadline = time.monotonic() + 300
-    while await count(adm, 1) < len(chats) and time.monotonic() < deadline:
+    # Until every chat is queued, or has ended without queueing (refused, or broken: each is
+    # counted below). Bounded: a chat that neither queues nor ends must not hold the others
+    # silent until their clients give up (120 s), which once turned 1 lost chat into 71.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if await count(adm, 1) + sum(c.done() for c in chats) >= len(chats):
+            break
         await asyncio.sleep(0.05)
     queued = await count(adm, 1)
     t0 = time.monotonic()

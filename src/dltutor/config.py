@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     # Reverse proxies (comma-separated addresses or networks, e.g. "127.0.0.1" for a Caddy or
     # nginx on this host) whose X-Forwarded-Proto/-For are believed. Empty: nobody's.
     trusted_proxies: str = ""
+    # How long an idle kept-alive connection stays open (s). Longer than a proxy in front keeps
+    # its idle upstream connections (nginx: 60 s, deploy/nginx.conf), so that it is always the
+    # proxy that closes them: a request sent on a connection at the moment the server closes
+    # it is lost, and nginx answers a lost POST (a question) with 502. uvicorn's default, 5 s,
+    # equals httpx's client default, which made that race in bench/scale_out.py's bursts.
+    keep_alive_s: int = 75
     # Rate limits (the `limits` library's notation; a ladder of windows is a backoff): failed
     # sign-ins per account; sign-in and sign-up attempts per client address.
     signin_limit_account: str = "5/minute;20/hour;50/day"

@@ -6,6 +6,7 @@ worker's slots come back within the lease, and a full queue is answered 429."""
 from __future__ import annotations
 
 import asyncio
+import http.client
 import os
 import re
 import signal
@@ -152,6 +153,24 @@ def _asker(req: dict[str, object]) -> str:
     m = re.search(r"from (acct\w+):", str(last))
     assert m, last
     return m.group(1)
+
+
+def test_an_idle_connection_outlives_the_proxys(web: Replicas) -> None:
+    """A kept-alive connection idle for 6 s still takes a request. nginx keeps idle upstream
+    connections 60 s; had the workers closed theirs sooner (uvicorn's default: 5 s), a question
+    posted at that moment would be lost (nginx: 502). The same race, with httpx's 5-s default,
+    lost chats in bench/scale_out.py's bursts."""
+    conn = http.client.HTTPConnection("127.0.0.1", web.port, timeout=10)
+    conn.request("GET", "/signin")
+    first = conn.getresponse()
+    first.read()
+    assert first.status == 200 and not first.will_close
+    time.sleep(6)
+    conn.request("GET", "/signin")  # on the same socket: http.client does not reconnect
+    second = conn.getresponse()
+    second.read()
+    conn.close()
+    assert second.status == 200
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -56,6 +56,7 @@ def serve(
             port=settings.port,
             log_level="warning",
             proxy_headers=False,
+            timeout_keep_alive=settings.keep_alive_s,
         )
         return
     _prepare_workers(settings, updates)
@@ -69,6 +70,7 @@ def serve(
         port=settings.port,
         log_level="warning",
         proxy_headers=False,
+        timeout_keep_alive=settings.keep_alive_s,
     )
 
 
