@@ -67,6 +67,17 @@ def _warm_search_index() -> None:
         log.exception("could not load the course search index")
 
 
+def one_blas_thread() -> None:
+    """NumPy's BLAS (OpenBLAS) on one thread in the web server. Its own threads busy-wait for
+    work after each call, and the dense search's matrix-vector product kept one spinning: 7-11
+    ms of CPU per chat at 10 chats at once (bench/web_cpu.py), a third of the server's CPU, for
+    a product of 1,368 x 384 that one thread does in well under a millisecond. A server runs
+    many requests at once; it has no idle core for BLAS to borrow."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def routers() -> list[APIRouter]:
     """Every router of the app, the JSON API first (tests walk these to cover every route)."""
     from dltutor.web import (
@@ -99,6 +110,7 @@ def create_app(settings: Settings | None = None, *, open_model: bool = True) -> 
         from dltutor.tutor.app import Tutor
         from dltutor.web.deps import shipped_course
 
+        one_blas_thread()
         course = shipped_course()
         app.state.tutor = (
             Tutor.start(settings, fallback=True, course=course)
