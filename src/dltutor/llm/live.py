@@ -6,8 +6,9 @@ generators (httpx, httpcore, h11, anyio) and a wake-up of the loop: profiled at 
 time on the fake model, that was 40% of the web server's CPU for a chat, ~0.35 ms a token.
 Here a read of the socket appends bytes (wire.py `_Exchange`), and the reply is read at most
 every `read_every_s`: between reads the socket is paused, so the kernel gathers the tokens and
-one read takes them all; they are decoded together and passed on as one delta. At 20 reads a
-second a learner sees the same stream (the web writes to the browser no more often either).
+one read takes them all; they are decoded together and passed on as one delta. At 10 reads a
+second a learner reads the same stream (the web writes to the browser no more often either);
+20 a second cost the web server a sixth more CPU per chat (bench/web_cpu.py, 10 at once).
 
 What the SDK path does and this one does too: retries when connecting fails, the first-token
 and idle deadlines, the same errors for the same HTTP statuses, stopping the model by closing
@@ -34,7 +35,7 @@ from dltutor.llm.thinking import ThinkSplitter
 from dltutor.llm.types import Delta
 from dltutor.llm.wire import WireClient, WireGeneration, _Exchange
 
-READ_EVERY_S = 0.05
+READ_EVERY_S = 0.1
 
 
 def suits(base_url: str) -> bool:
