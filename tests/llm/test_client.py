@@ -37,7 +37,7 @@ async def test_streams_answer_with_usage_and_timings(
         gen = c.stream(Q)
         pieces = [d.text async for d in gen]
     r = gen.reply
-    if client_cls is LiveClient:  # read 20 times a second: tokens 20 ms apart come together
+    if client_cls is LiveClient:  # read 10 times a second: tokens 20 ms apart come together
         assert pieces[0] == "A tensor " and "".join(pieces) == "A tensor is an array."
         assert len(pieces) < 3
     else:
