@@ -3,6 +3,7 @@
 the levels of the Open WebUI comparison in the README. See dltutor/bench/web_cpu.py.
 
     .venv/bin/python bench/web_cpu.py [--before 724211a] [--rounds 2]
+    .venv/bin/python bench/web_cpu.py --per-token   # relaying: 64- vs 256-token answers
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from dltutor.bench.web_cpu import BEFORE, LEVELS, compare, tree_at
+from dltutor.bench.web_cpu import BEFORE, LEVELS, compare, per_token, tree_at
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", default=BEFORE, help="the commit to compare with ('' : none)")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--per-token", action="store_true", help="CPU per relayed token instead")
     a = ap.parse_args()
+    if a.per_token:
+        print(json.dumps(asyncio.run(per_token())))
+        return
     if a.before:
         with tree_at(a.before, ROOT) as src:
             r = asyncio.run(compare(src, LEVELS, a.rounds))

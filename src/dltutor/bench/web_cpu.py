@@ -84,18 +84,21 @@ async def _level(
 
 
 async def compare(
-    before_src: Path | None, levels: Sequence[tuple[int, int]], rounds: int = 2
+    before_src: Path | None,
+    levels: Sequence[tuple[int, int]],
+    rounds: int = 2,
+    tokens: int = TOKENS,
 ) -> dict[str, Any]:
     """CPU ms per chat at each (concurrency, chats) level, for the code in `before_src` (None:
-    skipped) and this checkout's."""
+    skipped) and this checkout's, on answers of `tokens` tokens."""
     questions = builtin("both")
     versions = {"before": before_src, "after": None} if before_src else {"after": None}
     cpu: dict[str, dict[int, list[float]]] = {v: {c: [] for c, _ in levels} for v in versions}
     failed = 0
     homes = {v: Path(tempfile.mkdtemp(prefix="dltutor-webcpu-")) for v in versions}
-    with FakeServerProcess(TTFT, TPOT, TOKENS) as llm:
+    with FakeServerProcess(TTFT, TPOT, tokens) as llm:
         servers = {
-            v: WebServer(llm.base_url, homes[v], TOKENS, src=src) for v, src in versions.items()
+            v: WebServer(llm.base_url, homes[v], tokens, src=src) for v, src in versions.items()
         }
         try:
             auth = {}
@@ -120,9 +123,25 @@ async def compare(
                 web.stop()
             for home in homes.values():
                 shutil.rmtree(home, ignore_errors=True)
-    out: dict[str, Any] = {"tokens": TOKENS, "levels": [c for c, _ in levels], "failed": failed}
+    out: dict[str, Any] = {"tokens": tokens, "levels": [c for c, _ in levels], "failed": failed}
     for v in versions:
         out[f"{v}_cpu_ms_per_chat"] = {
             str(c): round(sum(xs) / len(xs), 1) for c, xs in cpu[v].items()
         }
     return out
+
+
+async def per_token(concurrency: int = 10, chats: int = 100, long: int = 256) -> dict[str, Any]:
+    """What relaying one more token costs: CPU per chat on answers of TOKENS and of `long`
+    tokens, in one run, and the slope between them (this checkout only)."""
+    short_run = await compare(None, [(concurrency, chats)], tokens=TOKENS)
+    long_run = await compare(None, [(concurrency, chats)], tokens=long)
+    a = short_run["after_cpu_ms_per_chat"][str(concurrency)]
+    b = long_run["after_cpu_ms_per_chat"][str(concurrency)]
+    return {
+        "concurrency": concurrency,
+        f"cpu_ms_per_chat_{TOKENS}_tokens": a,
+        f"cpu_ms_per_chat_{long}_tokens": b,
+        "cpu_ms_per_token": round((b - a) / (long - TOKENS), 3),
+        "failed": short_run["failed"] + long_run["failed"],
+    }
