@@ -48,7 +48,7 @@ _ONE_EACH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|\d|[^\sA-Za-z\d]")
 _WORDS = re.compile(r"[A-Za-z]+")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # texts are capped (a question at 8,000 characters): <= ~16 MB held
 def estimate_tokens(text: str) -> int:
     """Tokens in `text` without a tokenizer, counted high on purpose (an overcount only wastes
     some of the window; an undercount makes a request the server refuses, or Ollama cuts):
