@@ -114,6 +114,50 @@ async def test_grounding_context_reaches_the_prompt_and_citations_are_saved(
     ]
 
 
+async def test_saves_while_streaming_are_one_update_and_keep_the_citations(
+    srv: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply is saved every SAVE_EVERY_S while it streams: each such save is one UPDATE,
+    with no read of the message, once the citations are in (the first save merges them); the
+    message's other metadata, its model and its backend survive every save."""
+    from sqlalchemy import event
+
+    from dltutor import chat as chat_module
+    from dltutor.store.db import get_engine
+    from dltutor.store.models import Message
+
+    def grounder(q: str, lang: str, k: int, chars: int) -> tuple[list[str], list[str]]:
+        return ["COURSE: weights move against the gradient."], ["dl.gradient_descent · Idea"]
+
+    monkeypatch.setattr(chat_module, "SAVE_EVERY_S", 0.0)  # a save after every piece
+    chat, me = make_chat(srv, grounder=grounder)
+    srv.enqueue(Script(chunks=["Step ", "downhill ", "a ", "little."], token_delay=0.15))
+    turn = chat.start(learner_id=me, text="What is gradient descent?")
+    with session_scope(get_settings().db_url()) as db:  # e.g. a mark another feature left
+        msg = db.get(Message, turn.assistant_message_id)
+        assert msg is not None
+        msg.meta = {"note": "kept"}
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    engine = get_engine(get_settings().db_url())
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        _ = [d async for d in chat.send(turn)]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    await chat.aclose()
+    assert sum(s.startswith("UPDATE messages") for s in statements) >= 4  # a piece, a save
+    # only the first save read the message, to merge the citations into its metadata
+    assert sum(s.startswith("SELECT") and "FROM messages" in s for s in statements) == 1
+    bot = stored(me, turn.conversation_id)[1]
+    assert (bot.content, bot.status) == ("Step downhill a little.", "complete")
+    assert bot.meta == {"note": "kept", "citations": ["dl.gradient_descent · Idea"]}
+    assert (bot.model, bot.backend) == ("fake-model", "fake")
+
+
 async def test_the_least_known_prerequisite_is_checked_and_shown_ones_are_not(
     srv: FakeLLMServer,
 ) -> None:

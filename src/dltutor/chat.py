@@ -59,6 +59,9 @@ class Turn:
     # The conversation so far, when the code that made the turn had it at hand: `send` then
     # need not read it again (a read on the event loop, a sixth of its CPU for a chat).
     history: list[StoredMessage] | None = None
+    # The citations and source last merged into the stored message's metadata: a save with
+    # nothing new for it is one UPDATE, with no read (chat._save).
+    saved_meta: dict[str, Any] | None = None
 
     def kept_citations(self) -> list[str]:
         """The citations of the course sections that were sent: fitting the prompt to the
@@ -119,9 +122,14 @@ class Chat:
             new = conv is None
             if conv is None:
                 conv = repo.create_conversation(
-                    db, learner_id=learner_id, title=text[:80], lang=lang or detect_lang(text, "zh")
+                    db,
+                    learner_id=learner_id,
+                    title=text[:80],
+                    lang=lang or detect_lang(text, "zh"),
+                    flush=False,
                 )
-            user = repo.add_message(db, conversation=conv, role="user", content=text)
+            # The rows go in one flush, with the empty reply (a flush per row was 40% of this)
+            user = repo.add_message(db, conversation=conv, role="user", content=text, flush=False)
             bot = self._empty_reply(db, conv)
             history = (
                 [user, bot]
@@ -369,16 +377,26 @@ class Chat:
         )
 
     def _save(self, turn: Turn, source: str | None = None) -> None:
+        turn.queue_s = turn.reply.queue_s
+        meta: dict[str, Any] = {"source": source} if source else {}
+        if turn.kept_citations():
+            meta["citations"] = turn.kept_citations()
         with self.sessions() as db, db.begin():
-            msg = db.get(StoredMessage, turn.assistant_message_id)
+            if not meta or meta == turn.saved_meta:  # nothing new for the metadata: no read
+                repo.save_reply(
+                    db,
+                    turn.assistant_message_id,
+                    turn.reply,
+                    backend=self.backend.name,
+                    queue_s=turn.queue_s,
+                )
+                return
+            msg = db.get(StoredMessage, turn.assistant_message_id)  # merged into what it has
             if msg is None:
                 return
-            turn.queue_s = turn.reply.queue_s
             repo.apply_reply(msg, turn.reply, backend=self.backend.name, queue_s=turn.queue_s)
-            if source:
-                msg.meta = {**(msg.meta or {}), "source": source}
-            if turn.kept_citations():
-                msg.meta = {**(msg.meta or {}), "citations": turn.kept_citations()}
+            msg.meta = {**(msg.meta or {}), **meta}
+            turn.saved_meta = meta
 
 
 @functools.cache

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from dltutor.llm.types import Reply
@@ -32,11 +32,20 @@ def create_learner(db: Session, *, name: str, lang: str = "zh", **fields: Any) -
 
 
 def create_conversation(
-    db: Session, *, learner_id: int, title: str = "", lang: str = "zh", topic: str | None = None
+    db: Session,
+    *,
+    learner_id: int,
+    title: str = "",
+    lang: str = "zh",
+    topic: str | None = None,
+    flush: bool = True,
 ) -> Conversation:
+    """A new conversation; with `flush=False` it is inserted by the next flush, together with
+    the messages added to it meanwhile (one flush instead of one per row)."""
     conv = Conversation(learner_id=learner_id, title=title[:300], lang=lang, topic=topic)
     db.add(conv)
-    db.flush()
+    if flush:
+        db.flush()
     return conv
 
 
@@ -58,17 +67,22 @@ def list_conversations(db: Session, *, learner_id: int, limit: int = 50) -> list
 
 
 def add_message(
-    db: Session, *, conversation: Conversation, role: str, content: str, **fields: Any
+    db: Session,
+    *,
+    conversation: Conversation,
+    role: str,
+    content: str,
+    flush: bool = True,
+    **fields: Any,
 ) -> Message:
-    msg = Message(
-        conversation_id=conversation.id,
-        learner_id=conversation.learner_id,
-        role=role,
-        content=content,
-        **fields,
-    )
+    msg = Message(learner_id=conversation.learner_id, role=role, content=content, **fields)
+    if conversation.id is None:  # not inserted yet: the flush inserts it first, then this
+        msg.conversation = conversation
+    else:
+        msg.conversation_id = conversation.id
     db.add(msg)
-    db.flush()
+    if flush:
+        db.flush()
     return msg
 
 
@@ -79,25 +93,61 @@ def list_messages(db: Session, *, learner_id: int, conversation_id: int) -> list
     return list(db.scalars(q.order_by(Message.id)))
 
 
+def reply_columns(
+    reply: Reply, *, backend: str | None = None, queue_s: float | None = None
+) -> dict[str, Any]:
+    """What has arrived (and what was measured) of a reply, as a stored message's columns;
+    the model and backend only when known, so that a save never blanks them."""
+    cols: dict[str, Any] = {
+        "content": reply.answer,
+        "thinking": reply.thinking,
+        "status": reply.status,
+        "finish_reason": reply.finish_reason,
+        "error": reply.error,
+        "input_tokens": reply.input_tokens,
+        "output_tokens": reply.output_tokens,
+        "reasoning_tokens": reply.reasoning_tokens,
+        "tokens_estimated": reply.tokens_estimated,
+        "ttft_s": reply.first_token_s,
+        "total_s": reply.total_s or None,
+    }
+    if reply.model:
+        cols["model"] = reply.model
+    if backend:
+        cols["backend"] = backend
+    if queue_s is not None:
+        cols["queue_s"] = queue_s
+    return cols
+
+
 def apply_reply(
     msg: Message, reply: Reply, *, backend: str | None = None, queue_s: float | None = None
 ) -> None:
     """Copy what has arrived (and what was measured) onto a stored assistant message."""
-    msg.content = reply.answer
-    msg.thinking = reply.thinking
-    msg.status = reply.status
-    msg.finish_reason = reply.finish_reason
-    msg.error = reply.error
-    msg.model = reply.model or msg.model
-    msg.backend = backend or msg.backend
-    msg.input_tokens = reply.input_tokens
-    msg.output_tokens = reply.output_tokens
-    msg.reasoning_tokens = reply.reasoning_tokens
-    msg.tokens_estimated = reply.tokens_estimated
-    msg.ttft_s = reply.first_token_s
-    msg.total_s = reply.total_s or None
-    if queue_s is not None:
-        msg.queue_s = queue_s
+    for name, value in reply_columns(reply, backend=backend, queue_s=queue_s).items():
+        setattr(msg, name, value)
+
+
+# The SET columns come from the parameters' keys; built once, compiled once per set of keys
+# (building it with `.values(...)` on every save was most of its cost).
+_MESSAGES = cast(Table, Message.__table__)
+_SAVE_REPLY = update(_MESSAGES).where(_MESSAGES.c.id == bindparam("msg_id"))
+
+
+def save_reply(
+    db: Session,
+    message_id: int,
+    reply: Reply,
+    *,
+    backend: str | None = None,
+    queue_s: float | None = None,
+) -> None:
+    """`apply_reply` as one UPDATE, without loading the message: what a streaming reply does
+    every second. Core, on the session's connection: reading the row into the ORM and
+    flushing it cost 2.5 times as much (0.93 ms against 0.38 on 2 slow cores; so did the
+    ORM's own bulk UPDATE). No row (the conversation was deleted meanwhile): nothing to do."""
+    cols = reply_columns(reply, backend=backend, queue_s=queue_s)
+    db.connection().execute(_SAVE_REPLY, {"msg_id": message_id, **cols})
 
 
 def log_event(
