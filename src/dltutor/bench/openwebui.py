@@ -25,7 +25,7 @@ import httpx
 from dltutor.bench.fake_process import FakeServerProcess
 from dltutor.bench.questions import builtin
 from dltutor.bench.web_cpu import TPOT, TTFT, WARMUP
-from dltutor.bench.web_process import WebServer, free_port, web_chat
+from dltutor.bench.web_process import WebServer, free_port, process_cpu_seconds, web_chat
 
 DEFAULT_OPENWEBUI = "/tmp/owvenv/bin/open-webui"
 PASSWORD = "bench-password-0123"  # a throwaway account in a throwaway data folder
@@ -35,8 +35,7 @@ def tree_cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process and of every process under it (Linux /proc)."""
     total = 0.0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += process_cpu_seconds(pid)
         for task in Path(f"/proc/{pid}/task").iterdir():
             for child in (task / "children").read_text().split():
                 total += tree_cpu_seconds(int(child))
